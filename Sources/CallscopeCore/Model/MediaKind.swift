@@ -1,0 +1,11 @@
+/// What a media stream carries. Screen share is its own kind because its quality targets differ
+/// (low frame rates are normal for a static screen) and the seed shows it as separate health bars.
+public enum MediaKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case audio
+    case video
+    case screenVideo = "screen-video"
+    case screenAudio = "screen-audio"
+
+    /// `true` for the kinds whose graphs include resolution and FPS.
+    public var isVideo: Bool { self == .video || self == .screenVideo }
+}

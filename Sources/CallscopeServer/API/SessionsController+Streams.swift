@@ -1,0 +1,52 @@
+import CallscopeCore
+import CallscopeStore
+import Hummingbird
+
+extension SessionsController {
+    @Sendable func streams(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.StreamDTO> {
+        let session = try await session(request, context)
+        return .init(items: try await store.streams(sessionId: session.id).map(Self.dto))
+    }
+
+    /// A stream's samples, oldest first: `side` (sender|receiver), `from`/`to` in ms since the epoch.
+    @Sendable func samples(_ request: Request, context: AppRequestContext) async throws -> APIModels.SamplesDTO {
+        let session = try await session(request, context)
+        guard let streamId = context.parameters.get("streamId", as: Int64.self) else {
+            throw APIError.badRequest("streamId must be an integer", field: "streamId")
+        }
+        guard let stream = try await store.streams(sessionId: session.id).first(where: { $0.id == streamId }) else {
+            throw APIError.notFound("stream \(streamId)", field: "streamId")
+        }
+        let q = QueryReader(request)
+        let side = try q.enumValue("side", StreamSide.self)
+        let samples = try await store.samples(streamId: streamId, side: side, fromMs: try q.int("from"), toMs: try q.int("to"))
+        return APIModels.SamplesDTO(stream: Self.dto(stream), samples: samples.map(APIModels.SampleDTO.init))
+    }
+
+    @Sendable func errors(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.ErrorDTO> {
+        let session = try await session(request, context)
+        let names = Dictionary(try await store.participants(sessionId: session.id).map { ($0.participantId, $0.name) },
+                               uniquingKeysWith: { a, _ in a })
+        return .init(items: try await store.errors(sessionId: session.id).map {
+            APIModels.ErrorDTO(tsMs: $0.tsMs, time: APIModels.iso($0.tsMs), participantId: $0.participantId,
+                               participantName: $0.participantId.flatMap { names[$0] ?? nil }, code: $0.code,
+                               message: $0.message, severity: $0.severity.rawValue, source: $0.source.rawValue,
+                               data: JSONBox(text: $0.dataJSON))
+        })
+    }
+
+    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.EventDTO> {
+        let session = try await session(request, context)
+        let pid = QueryReader(request).string("participantId")
+        return .init(items: try await store.events(sessionId: session.id, participantId: pid).map {
+            APIModels.EventDTO(tsMs: $0.tsMs, time: APIModels.iso($0.tsMs), participantId: $0.participantId, name: $0.name,
+                               data: JSONBox(text: $0.dataJSON))
+        })
+    }
+
+    static func dto(_ s: StreamInfo) -> APIModels.StreamDTO {
+        APIModels.StreamDTO(streamId: s.id, senderId: s.key.senderId, receiverId: s.key.receiverId, kind: s.key.kind.rawValue,
+                            firstMs: s.firstMs, lastMs: s.lastMs, senderSamples: s.senderSamples,
+                            receiverSamples: s.receiverSamples)
+    }
+}

@@ -1,0 +1,22 @@
+import CallscopeStore
+import Hummingbird
+import HummingbirdWebSocket
+
+/// The request context of every route: WebSocket-capable, and carrying who the caller is once an
+/// authentication step has run.
+public struct AppRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    /// The project whose ingest key (or API token) authenticated the request.
+    public var project: Project?
+    /// The API token that authenticated the request, for API routes.
+    public var apiToken: APIToken?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+    }
+
+    /// Bodies are read by the routes themselves, each with its own configured limit.
+    public var maxUploadSize: Int { 64 * 1024 * 1024 }
+}

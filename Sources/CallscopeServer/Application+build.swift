@@ -1,0 +1,56 @@
+import CallscopeCore
+import CallscopeStore
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+
+/// Builds the Callscope server on `store`: ingest, API, OpenAPI document, and the background
+/// service that times out silent participants and saves peer-connection state at shutdown.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "callscope.sqlite")
+/// let app = try await buildApplication(configuration: ServerConfiguration(), store: store)
+/// try await app.runService()
+/// ```
+public func buildApplication(configuration: ServerConfiguration, store: any AnalyticsStore,
+                             logger: Logger = Logger(label: "callscope")) async throws -> some ApplicationProtocol {
+    var options = IngestPipeline.Options()
+    options.sessionTimeoutMs = configuration.sessionTimeoutMs
+    options.healthSliceMs = configuration.healthSliceMs
+    let pipeline = IngestPipeline(store: store, options: options, logger: logger)
+    try await pipeline.restore(serverNowMs: Clock.nowMs())
+
+    let authenticator = Authenticator(store: store)
+    let ingest = IngestController(
+        handler: IngestRequestHandler(pipeline: pipeline, configuration: configuration),
+        authenticator: authenticator, configuration: configuration)
+
+    let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest)
+    let webSocketRouter = Router(context: AppRequestContext.self)
+    ingest.addWebSocketRoutes(to: webSocketRouter)
+
+    return Application(
+        router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter,
+            configuration: .init(ws: .init(maxFrameSize: configuration.maxBodyBytes))),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "callscope"),
+        services: [IngestService(pipeline: pipeline, intervalMs: configuration.expiryIntervalMs, logger: logger)],
+        logger: logger)
+}
+
+/// The HTTP routes. Controllers take their dependencies as parameters, so tests can build a
+/// router on any store.
+func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authenticator: Authenticator,
+                 ingest: IngestController) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.get("/health") { _, _ in "ok" }
+    ingest.addRoutes(to: router)
+    router.get("/api/openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+    }
+    let api = router.group("/api/v1").add(middleware: APITokenMiddleware(authenticator: authenticator))
+    SessionsController(store: store, pipeline: pipeline, limits: .default).addRoutes(to: api)
+    return router
+}

@@ -1,0 +1,76 @@
+import CallscopeStore
+import Hummingbird
+
+/// Who is calling: ingest routes take a project ingest key (or, for service messages, an API
+/// token); API routes take an API token. Ingest keys can never read.
+struct Authenticator: Sendable {
+    let store: any AnalyticsStore
+
+    enum IngestCaller {
+        case collector(Project)
+        /// An app's backend with an API token: may send service messages only.
+        case backend(Project)
+
+        var project: Project {
+            switch self {
+            case .collector(let p), .backend(let p): p
+            }
+        }
+    }
+
+    /// `Authorization: Bearer <secret>`, else the `key` query parameter (browsers cannot set
+    /// headers on a WebSocket).
+    static func secret(of request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingSpaces() }
+        }
+        return request.uri.queryParameters.get("key")
+    }
+
+    func ingestCaller(_ request: Request) async throws -> IngestCaller {
+        guard let secret = Self.secret(of: request), !secret.isEmpty else {
+            throw APIError.unauthorized("an ingest key is required: Authorization: Bearer <key> or ?key=<key>")
+        }
+        if let project = try await store.project(ingestKey: secret) { return .collector(project) }
+        if let token = try await store.apiToken(hash: Credentials.hash(secret)) {
+            let projects = try await store.projects()
+            if let project = projects.first(where: { $0.id == token.projectId }) ?? projects.first {
+                return .backend(project)
+            }
+        }
+        throw APIError.unauthorized("unknown ingest key")
+    }
+
+    func apiToken(_ request: Request) async throws -> APIToken {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("an API token is required: Authorization: Bearer <token>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+              let token = try await store.apiToken(hash: Credentials.hash(String(parts[1]).trimmingSpaces()))
+        else { throw APIError.unauthorized("invalid API token") }
+        return token
+    }
+}
+
+/// API routes: every request carries a valid API token.
+struct APITokenMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let authenticator: Authenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.apiToken = try await authenticator.apiToken(request)
+        return try await next(request, context)
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,54 @@
+import CallscopeStore
+
+/// First-start set-up: a default project with an ingest key, and an admin API token. Secrets
+/// created here are returned so that `callscope serve` can print them once; they are never
+/// shown again (the token is stored only as a hash).
+public enum Bootstrap {
+    public struct Outcome: Sendable {
+        public var project: Project
+        /// Set when this start created the ingest key.
+        public var newIngestKey: String?
+        /// Set when this start created the API token.
+        public var newAPIToken: String?
+    }
+
+    /// `ingestKey`/`apiToken` given explicitly (flags, environment) are added when missing, so
+    /// that scripts and CI know their credentials in advance.
+    public static func prepare(store: any AnalyticsStore, ingestKey: String?, apiToken: String?, nowMs: Int64) async throws -> Outcome {
+        var projects = try await store.projects()
+        var newIngestKey: String?
+        if let ingestKey, try await store.project(ingestKey: ingestKey) == nil {
+            let project = Project(id: projects.isEmpty ? "default" : "project-\(projects.count + 1)",
+                                  name: projects.isEmpty ? "Default project" : "Project \(projects.count + 1)",
+                                  ingestKey: ingestKey, createdMs: nowMs)
+            try await store.createProject(project)
+            projects.append(project)
+        } else if projects.isEmpty {
+            let key = Credentials.generate(prefix: "cs_ingest_")
+            try await store.createProject(Project(id: "default", name: "Default project", ingestKey: key, createdMs: nowMs))
+            newIngestKey = key
+            projects = try await store.projects()
+        }
+        let project = try await ingestKey.asyncFlatMap { try await store.project(ingestKey: $0) } ?? projects[0]
+
+        var newAPIToken: String?
+        if let apiToken {
+            if try await store.apiToken(hash: Credentials.hash(apiToken)) == nil {
+                try await store.addAPIToken(APIToken(tokenHash: Credentials.hash(apiToken), name: "admin (configured)",
+                                                     projectId: nil, createdMs: nowMs))
+            }
+        } else if try await store.apiTokens().isEmpty {
+            let token = Credentials.generate(prefix: "cs_api_")
+            try await store.addAPIToken(APIToken(tokenHash: Credentials.hash(token), name: "admin", projectId: nil, createdMs: nowMs))
+            newAPIToken = token
+        }
+        return Outcome(project: project, newIngestKey: newIngestKey, newAPIToken: newAPIToken)
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

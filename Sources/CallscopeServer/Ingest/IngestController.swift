@@ -1,0 +1,64 @@
+import CallscopeCore
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// `POST /ingest/v1` and `GET /ingest/v1/ws`: ingest protocol v1 over HTTP and WebSocket.
+struct IngestController: Sendable {
+    let handler: IngestRequestHandler
+    let authenticator: Authenticator
+    let configuration: ServerConfiguration
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/ingest/v1", use: post)
+    }
+
+    func addWebSocketRoutes(to router: Router<AppRequestContext>) {
+        router.ws("/ingest/v1/ws") { request, context in
+            // Authenticate before upgrading, so that a bad key gets a plain 401.
+            _ = try await authenticator.ingestCaller(request)
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let caller = try await authenticator.ingestCaller(context.request)
+            try await serve(inbound: inbound, outbound: outbound, caller: caller, logger: context.logger)
+        }
+    }
+
+    @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try await authenticator.ingestCaller(request)
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, code: "body_too_large",
+                           message: "the request body is over the limit of \(configuration.maxBodyBytes) bytes")
+        }
+        let reply = await handler.handle(body: body.readableBytesView, caller: caller, serverNowMs: Clock.nowMs())
+        return Response(status: reply.status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: reply.httpBody)))
+    }
+
+    /// One frame in, one answer frame out, in order. A frame over the size limit closes the
+    /// connection with WebSocket code 1009 (the client resends after reconnecting, in smaller batches).
+    private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+                       caller: Authenticator.IngestCaller, logger: Logger) async throws {
+        for try await message in inbound.messages(maxSize: configuration.maxBodyBytes) {
+            let reply: IngestRequestHandler.Reply
+            switch message {
+            case .text(let text):
+                reply = await handler.handle(body: text.utf8, caller: caller, serverNowMs: Clock.nowMs())
+            case .binary(let buffer):
+                reply = await handler.handle(body: buffer.readableBytesView, caller: caller, serverNowMs: Clock.nowMs())
+            }
+            try await outbound.write(.text(reply.frame))
+        }
+    }
+}
+
+/// Wall-clock milliseconds since the epoch.
+enum Clock {
+    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,112 @@
+import CallscopeCore
+import CallscopeStore
+
+extension IngestPipeline {
+    /// Adds what a stored message contributes beyond the tracker's rows: its errors, samples and
+    /// health figures.
+    func collect(_ message: IngestMessage, sessionId: String, derived: [DerivedSample]) {
+        guard let pid = message.participantId else { return }
+        switch message.payload {
+        case .error(let failure):
+            pending.errors.append(SessionError(
+                sessionId: sessionId, participantId: pid, tsMs: message.tsMs, code: failure.code, message: failure.message,
+                severity: failure.severity, source: failure.source, dataJSON: failure.data.serialized()))
+        case .stats:
+            for d in derived {
+                pending.samples.append(KeyedSample(sessionId: sessionId, key: d.key, sample: d.sample))
+                addHealth(d, sessionId: sessionId, participantId: pid)
+            }
+        default:
+            break
+        }
+    }
+
+    /// A sample counts toward the health of the participant that measured it: a sender's view of
+    /// its uplink, a receiver's view of what reaches it.
+    private func addHealth(_ d: DerivedSample, sessionId: String, participantId: String) {
+        let judgeFps: Bool
+        if d.sample.side == .sender {
+            if let fps = d.sample.fps { senderFps[sessionId, default: [:]][d.key] = fps }
+            judgeFps = false
+        } else {
+            let sent = senderFps[sessionId]?[d.key]
+                ?? senderFps[sessionId]?[StreamKey(senderId: d.key.senderId, receiverId: nil, kind: d.key.kind)]
+            judgeFps = d.key.kind.isVideo && (sent ?? options.fpsJudgedFromSenderFps) >= options.fpsJudgedFromSenderFps
+        }
+        let start = d.sample.tsMs - ((d.sample.tsMs % options.healthSliceMs) + options.healthSliceMs) % options.healthSliceMs
+        let key = HealthKey(sessionId: sessionId, participantId: participantId, kind: d.key.kind, startMs: start)
+        pendingHealth[key, default: HealthAccumulator()].add(d.sample, judgeFps: judgeFps)
+    }
+
+    func collectTrackerChanges() {
+        let changes = tracker.drainChanges()
+        guard !changes.isEmpty else { return }
+        pending.sessions.append(contentsOf: changes.sessions)
+        pending.participants.append(contentsOf: changes.participants)
+        pending.services.append(contentsOf: changes.services)
+        pending.events.append(contentsOf: changes.events)
+        for session in changes.sessions where session.status == .ended {
+            senderFps[session.id] = nil
+        }
+    }
+
+    /// Waits until everything collected so far is durable.
+    func commitPending() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            pendingWaiters.append(continuation)
+            startFlushingIfIdle()
+        }
+    }
+
+    /// Waits for the commits in flight (used before a shutdown snapshot).
+    func waitForCommits() async throws {
+        if flushing || !pending.isEmpty || !pendingHealth.isEmpty { try await commitPending() }
+    }
+
+    private func startFlushingIfIdle() {
+        guard !flushing else { return }
+        flushing = true
+        Task { await self.flushLoop() }
+    }
+
+    private func flushLoop() async {
+        while !pendingWaiters.isEmpty || !pending.isEmpty || !pendingHealth.isEmpty {
+            var batch = pending
+            batch.health = pendingHealth.map { key, figures in
+                HealthSlice(sessionId: key.sessionId, participantId: key.participantId, kind: key.kind,
+                            startMs: key.startMs, figures: figures)
+            }
+            let waiters = pendingWaiters
+            let stateAtCut = State(tracker: tracker, peerConnections: peerConnections)
+            pending = IngestBatch()
+            pendingHealth = [:]
+            pendingWaiters = []
+            do {
+                if !batch.isEmpty { try await store.write(batch) }
+                committed = stateAtCut
+                for waiter in waiters { waiter.resume() }
+                if !batch.isEmpty { for observer in onCommit { observer(batch) } }
+            } catch {
+                logger.error("commit failed, \(waiters.count + pendingWaiters.count) requests refused: \(error)")
+                // Everything after the last commit goes: the failed batch and what was built on it.
+                tracker = committed.tracker
+                peerConnections = committed.peerConnections
+                pending = IngestBatch()
+                pendingHealth = [:]
+                for waiter in waiters + pendingWaiters { waiter.resume(throwing: error) }
+                pendingWaiters = []
+            }
+        }
+        flushing = false
+    }
+
+    /// Times out silent participants and ends empty sessions; also forgets peer connections
+    /// unused for a long time. Called every few seconds by the server.
+    public func expire(serverNowMs: Int64) async throws {
+        tracker.expire(serverNowMs: serverNowMs)
+        let idleLimit = 4 * options.sessionTimeoutMs
+        peerConnections = peerConnections.filter { serverNowMs - $0.value.lastUsedServerMs <= idleLimit }
+        collectTrackerChanges()
+        if !pending.isEmpty { try await commitPending() }
+    }
+}

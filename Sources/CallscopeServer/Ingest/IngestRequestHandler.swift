@@ -1,0 +1,120 @@
+import CallscopeCore
+import CallscopeStore
+import Hummingbird
+
+/// Turns one request body or WebSocket frame into messages, runs them through the pipeline and
+/// writes the answer. HTTP and WebSocket ingest share it, so they behave identically.
+struct IngestRequestHandler: Sendable {
+    let pipeline: IngestPipeline
+    let configuration: ServerConfiguration
+
+    struct Reply: Sendable {
+        var status: HTTPResponse.Status
+        /// The body without the WebSocket frame's `type` member.
+        var members: [String: JSONValue]
+
+        var httpBody: String { JSONValue.object(members).serialized() }
+
+        var frame: String {
+            var m = members
+            m["type"] = .string(status == .ok ? "ack" : "error")
+            return JSONValue.object(m).serialized()
+        }
+    }
+
+    func handle(body: some Collection<UInt8>, caller: Authenticator.IngestCaller, serverNowMs: Int64) async -> Reply {
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue.parse(body)
+        } catch {
+            return failure(APIError(.badRequest, code: "invalid_json", message: "\(error)"))
+        }
+        let (messages, rejected) = decodePrefix(parsed)
+        if case .backend = caller, let i = messages.firstIndex(where: { if case .service = $0.payload { false } else { true } }) {
+            return failure(APIError(.forbidden, code: "forbidden",
+                                    message: "an API token may send service messages only; use the project's ingest key",
+                                    field: Self.path(i, "type", single: parsed.array == nil)))
+        }
+        let result: IngestResult
+        do {
+            result = try await pipeline.ingest(messages, projectId: caller.project.id, serverNowMs: serverNowMs,
+                                               rejected: rejected, batchIsArray: parsed.array != nil)
+        } catch {
+            return failure(APIError(.serviceUnavailable, code: "storage_unavailable",
+                                    message: "nothing of this request was stored: \(error)"))
+        }
+        var members = Self.members(of: result)
+        guard let rejected = result.rejected else { return Reply(status: .ok, members: members) }
+        let error = rejected.error
+        members["error"] = .object([
+            "code": .string(error.code.rawValue), "message": .string(error.message),
+            "field": error.field.map(JSONValue.string) ?? .null,
+            "index": .number(Double(rejected.index)),
+        ])
+        let status: HTTPResponse.Status = error.code == .tooManyMessages ? .contentTooLarge : .badRequest
+        return Reply(status: status, members: members)
+    }
+
+    /// Decodes messages in order up to the first bad one: the good ones before it are stored.
+    private func decodePrefix(_ value: JSONValue) -> ([IngestMessage], (index: Int, error: IngestValidationError)?) {
+        guard let items = value.array else {
+            do {
+                return ([try IngestMessage.decode(value)], nil)
+            } catch {
+                return ([], (0, error))
+            }
+        }
+        if items.isEmpty {
+            return ([], (0, IngestValidationError(.invalidField, "the batch holds no message", field: nil)))
+        }
+        if items.count > configuration.maxMessagesPerBatch {
+            return ([], (0, IngestValidationError(
+                .tooManyMessages, "a batch holds at most \(configuration.maxMessagesPerBatch) messages", field: nil)))
+        }
+        var messages: [IngestMessage] = []
+        messages.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            do {
+                messages.append(try IngestMessage.decode(item, path: "[\(i)]"))
+            } catch {
+                return (messages, (i, error))
+            }
+        }
+        return (messages, nil)
+    }
+
+    static func path(_ index: Int, _ field: String, single: Bool) -> String {
+        single ? field : "[\(index)].\(field)"
+    }
+
+    static func members(of result: IngestResult) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [
+            "acks": .array(result.acks.map {
+                .object([
+                    "meetingId": .string($0.meetingId), "participantId": .string($0.participantId),
+                    "sessionId": .string($0.sessionId), "seq": .number(Double($0.seq)),
+                ])
+            }),
+            "stored": .number(Double(result.stored)),
+            "duplicates": .number(Double(result.duplicates)),
+        ]
+        if !result.ignored.isEmpty {
+            members["ignored"] = .array(result.ignored.map {
+                .object(["index": .number(Double($0.index)), "reason": .string($0.reason)])
+            })
+        }
+        if !result.assignedMeetingIds.isEmpty {
+            members["meetingIds"] = .object(result.assignedMeetingIds.mapValues(JSONValue.string))
+        }
+        return members
+    }
+
+    func failure(_ error: APIError) -> Reply {
+        Reply(status: error.status, members: [
+            "error": .object([
+                "code": .string(error.code), "message": .string(error.message),
+                "field": error.field.map(JSONValue.string) ?? .null,
+            ]),
+        ])
+    }
+}

@@ -1,0 +1,16 @@
+/// How a Callscope server runs: address, limits and timings. `callscope serve` fills it from
+/// flags and environment.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Largest ingest request body or WebSocket frame, in bytes (413 above it).
+    public var maxBodyBytes = 1 << 20
+    /// Largest number of messages in one batch.
+    public var maxMessagesPerBatch = 10_000
+    public var sessionTimeoutMs: Int64 = 30_000
+    public var healthSliceMs: Int64 = 10_000
+    /// How often silent participants are checked for time-outs.
+    public var expiryIntervalMs: Int64 = 2_000
+
+    public init() {}
+}

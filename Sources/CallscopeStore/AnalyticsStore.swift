@@ -1,0 +1,219 @@
+import CallscopeCore
+
+/// Where Callscope keeps everything: one protocol, shaped by what ingest writes and what the API
+/// and pages read, with an SQLite (GRDB) implementation now and a PostgreSQL one to follow.
+///
+/// Writes come as an ``IngestBatch`` that is committed atomically: when ``write(_:)`` returns, the
+/// whole batch is durable and the caller may acknowledge it; when it throws, nothing of it is.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "callscope.sqlite")
+/// try await store.write(batch)
+/// let page = try await store.sessions(SessionQuery(projectId: project.id))
+/// ```
+public protocol AnalyticsStore: Sendable {
+    // MARK: Projects and credentials
+
+    func createProject(_ project: Project) async throws
+    func projects() async throws -> [Project]
+    func project(ingestKey: String) async throws -> Project?
+    /// Stores a token by its SHA-256 hash; the token itself is never stored.
+    func addAPIToken(_ token: APIToken) async throws
+    func apiToken(hash: String) async throws -> APIToken?
+    /// Every token (their hashes only), oldest first.
+    func apiTokens() async throws -> [APIToken]
+
+    // MARK: Ingest
+
+    /// Commits the whole batch in one transaction, durably, or nothing of it.
+    func write(_ batch: IngestBatch) async throws
+    /// Every ongoing session with its participants: what the ingest pipeline needs after a restart.
+    func ongoingSessions() async throws -> [OngoingSession]
+    /// The session and participants of a session id (ongoing or ended).
+    func participants(sessionId: String) async throws -> [Participant]
+    /// Keeps the peer connections' last reports across a graceful restart (see ``PeerConnectionSnapshot``).
+    func savePeerConnectionSnapshots(_ snapshots: [PeerConnectionSnapshot]) async throws
+    /// Returns the saved snapshots and deletes them, so that a later crash never reuses them.
+    func takePeerConnectionSnapshots() async throws -> [PeerConnectionSnapshot]
+
+    // MARK: Reads
+
+    func sessions(_ query: SessionQuery) async throws -> SessionPage
+    func session(id: String) async throws -> Session?
+    func services(sessionId: String) async throws -> [ServiceUse]
+    func streams(sessionId: String) async throws -> [StreamInfo]
+    /// The samples of one stream, oldest first, with `fromMs <= tsMs < toMs` when bounds are given.
+    func samples(streamId: Int64, side: StreamSide?, fromMs: Int64?, toMs: Int64?) async throws -> [StreamSample]
+    func healthSlices(sessionId: String, participantId: String?) async throws -> [HealthSlice]
+    func events(sessionId: String, participantId: String?) async throws -> [TimelineEvent]
+    func errors(sessionId: String) async throws -> [SessionError]
+
+    /// Disk space used by the database, in bytes (for `callscope bench`).
+    func sizeOnDiskBytes() async throws -> Int64
+}
+
+/// An application or environment that sends data: its write-only ingest key.
+public struct Project: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var ingestKey: String
+    public var createdMs: Int64
+
+    public init(id: String, name: String, ingestKey: String, createdMs: Int64) {
+        self.id = id
+        self.name = name
+        self.ingestKey = ingestKey
+        self.createdMs = createdMs
+    }
+}
+
+/// A token that reads the API (and sends service events). `projectId == nil` reads every project.
+public struct APIToken: Sendable, Hashable, Codable {
+    public var tokenHash: String
+    public var name: String
+    public var projectId: String?
+    public var createdMs: Int64
+
+    public init(tokenHash: String, name: String, projectId: String?, createdMs: Int64) {
+        self.tokenHash = tokenHash
+        self.name = name
+        self.projectId = projectId
+        self.createdMs = createdMs
+    }
+}
+
+/// A sample with the stream it belongs to.
+public struct KeyedSample: Sendable, Hashable {
+    public var sessionId: String
+    public var key: StreamKey
+    public var sample: StreamSample
+
+    public init(sessionId: String, key: StreamKey, sample: StreamSample) {
+        self.sessionId = sessionId
+        self.key = key
+        self.sample = sample
+    }
+}
+
+/// Everything one ingest commit changes. Sessions, participants and services are whole rows to
+/// insert or replace; samples, events and errors are appended; health slices are *added* to the
+/// stored figures of the same (session, participant, kind, startMs).
+public struct IngestBatch: Sendable {
+    public var sessions: [Session] = []
+    public var participants: [Participant] = []
+    public var services: [ServiceUse] = []
+    public var samples: [KeyedSample] = []
+    public var health: [HealthSlice] = []
+    public var events: [TimelineEvent] = []
+    public var errors: [SessionError] = []
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        sessions.isEmpty && participants.isEmpty && services.isEmpty && samples.isEmpty && health.isEmpty
+            && events.isEmpty && errors.isEmpty
+    }
+}
+
+/// An ongoing session and its participants, as the ingest pipeline reloads them at start.
+public struct OngoingSession: Sendable, Hashable {
+    public var session: Session
+    public var participants: [Participant]
+
+    public init(session: Session, participants: [Participant]) {
+        self.session = session
+        self.participants = participants
+    }
+}
+
+/// The last full stats report of one peer connection, saved at a graceful shutdown so that the
+/// collectors' next `delta` messages still apply after the restart.
+public struct PeerConnectionSnapshot: Sendable, Hashable {
+    public var sessionId: String
+    public var participantId: String
+    public var pcId: String
+    /// The reconstructed report as JSON text.
+    public var reportJSON: String
+
+    public init(sessionId: String, participantId: String, pcId: String, reportJSON: String) {
+        self.sessionId = sessionId
+        self.participantId = participantId
+        self.pcId = pcId
+        self.reportJSON = reportJSON
+    }
+}
+
+/// Filters and paging of the sessions list. Results are newest first.
+public struct SessionQuery: Sendable, Hashable {
+    /// `nil`: every project.
+    public var projectId: String?
+    public var meetingId: String?
+    public var status: Session.Status?
+    /// Sessions that were running at some time in `[fromMs, toMs)`.
+    public var fromMs: Int64?
+    public var toMs: Int64?
+    /// Matches a participant id exactly or a participant name case-insensitively as a substring.
+    public var participant: String?
+    public var hasErrors: Bool?
+    public var limit: Int = 50
+    public var offset: Int = 0
+
+    public init(projectId: String? = nil, meetingId: String? = nil, status: Session.Status? = nil,
+                fromMs: Int64? = nil, toMs: Int64? = nil, participant: String? = nil, hasErrors: Bool? = nil,
+                limit: Int = 50, offset: Int = 0) {
+        self.projectId = projectId
+        self.meetingId = meetingId
+        self.status = status
+        self.fromMs = fromMs
+        self.toMs = toMs
+        self.participant = participant
+        self.hasErrors = hasErrors
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// One page of the sessions list.
+public struct SessionPage: Sendable, Hashable {
+    public var sessions: [SessionSummary]
+    /// How many sessions match the filters in all.
+    public var total: Int
+
+    public init(sessions: [SessionSummary], total: Int) {
+        self.sessions = sessions
+        self.total = total
+    }
+}
+
+/// A session with the counts the list shows.
+public struct SessionSummary: Sendable, Hashable {
+    public var session: Session
+    public var uniqueParticipants: Int
+
+    public init(session: Session, uniqueParticipants: Int) {
+        self.session = session
+        self.uniqueParticipants = uniqueParticipants
+    }
+}
+
+/// A stream of a session and how many samples each side has.
+public struct StreamInfo: Sendable, Hashable {
+    public var id: Int64
+    public var sessionId: String
+    public var key: StreamKey
+    public var firstMs: Int64
+    public var lastMs: Int64
+    public var senderSamples: Int64
+    public var receiverSamples: Int64
+
+    public init(id: Int64, sessionId: String, key: StreamKey, firstMs: Int64, lastMs: Int64,
+                senderSamples: Int64, receiverSamples: Int64) {
+        self.id = id
+        self.sessionId = sessionId
+        self.key = key
+        self.firstMs = firstMs
+        self.lastMs = lastMs
+        self.senderSamples = senderSamples
+        self.receiverSamples = receiverSamples
+    }
+}

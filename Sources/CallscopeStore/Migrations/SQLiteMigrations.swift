@@ -1,0 +1,12 @@
+import GRDB
+
+/// The SQLite schema's history: every migration in order, one file each. `SQLiteStore.init` runs
+/// the ones a database has not had yet; a shipped migration is never edited, only followed by a
+/// new one.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(Migration001_Initial.identifier, migrate: Migration001_Initial.migrate)
+        return migrator
+    }
+}

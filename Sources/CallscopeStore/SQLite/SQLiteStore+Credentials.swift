@@ -1,0 +1,59 @@
+import CallscopeCore
+import GRDB
+
+/// Projects, their ingest keys, and API tokens: few rows, read on every request that
+/// authenticates (by the unique key / the primary key, so one index lookup each).
+extension SQLiteStore {
+    public func createProject(_ project: Project) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO project (id, name, ingest_key, created_ms) VALUES (?, ?, ?, ?)",
+                arguments: [project.id, project.name, project.ingestKey, project.createdMs])
+        }
+    }
+
+    public func projects() async throws -> [Project] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY created_ms, id").map(Self.project)
+        }
+    }
+
+    public func project(ingestKey: String) async throws -> Project? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM project WHERE ingest_key = ?", arguments: [ingestKey])
+                .map(Self.project)
+        }
+    }
+
+    public func addAPIToken(_ token: APIToken) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO api_token (token_hash, name, project_id, created_ms) VALUES (?, ?, ?, ?)",
+                arguments: [token.tokenHash, token.name, token.projectId, token.createdMs])
+        }
+    }
+
+    public func apiToken(hash: String) async throws -> APIToken? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE token_hash = ?", arguments: [hash])
+                .map(Self.apiToken)
+        }
+    }
+
+    /// Every token, oldest first. Not (yet) in ``AnalyticsStore``: the server's bootstrap asks
+    /// whether any token exists before printing a first admin token.
+    public func apiTokens() async throws -> [APIToken] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_token ORDER BY created_ms, token_hash").map(Self.apiToken)
+        }
+    }
+
+    static func project(_ row: Row) -> Project {
+        Project(id: row["id"], name: row["name"], ingestKey: row["ingest_key"], createdMs: row["created_ms"])
+    }
+
+    static func apiToken(_ row: Row) -> APIToken {
+        APIToken(tokenHash: row["token_hash"], name: row["name"], projectId: row["project_id"],
+                 createdMs: row["created_ms"])
+    }
+}

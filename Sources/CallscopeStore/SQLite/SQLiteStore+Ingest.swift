@@ -1,0 +1,154 @@
+import CallscopeCore
+import GRDB
+
+/// The write path: one transaction per ``IngestBatch``, then the restart reads.
+///
+/// Everything of a batch goes through cached prepared statements inside one `IMMEDIATE`
+/// transaction; `write` returns after the commit (and its WAL fsync), so the caller can
+/// acknowledge the batch. The sample caches (``SampleWriteCache``) are updated after the commit,
+/// while the writer is still held, so no other batch can see them half-way and a failed batch
+/// leaves them untouched.
+///
+/// Order matters for referential integrity: sessions first, then what references them.
+extension SQLiteStore {
+    public func write(_ batch: IngestBatch) async throws {
+        guard !batch.isEmpty else { return }
+        try await pool.writeWithoutTransaction { db in
+            var changes = SampleWriteCache.Changes()
+            try db.inTransaction(.immediate) {
+                try Self.upsertSessions(batch.sessions, db)
+                try Self.upsertParticipants(batch.participants, db)
+                try Self.upsertServices(batch.services, db)
+                changes = try self.appendSamples(batch.samples, db)
+                try Self.addHealth(batch.health, db)
+                try Self.appendEvents(batch.events, db)
+                try Self.appendErrors(batch.errors, db)
+                return .commit
+            }
+            for session in batch.sessions where session.status == .ended {
+                changes.endedSessions.insert(session.id)
+            }
+            self.writeCache.withLock { $0.apply(changes) }
+        }
+    }
+
+    public func ongoingSessions() async throws -> [OngoingSession] {
+        try await pool.read { db in
+            let sessions = try Row.fetchAll(
+                db, sql: "SELECT * FROM session WHERE status = 'ongoing' ORDER BY start_ms, id"
+            ).map(Self.session)
+            var participants: [String: [Participant]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT * FROM participant
+                WHERE session_id IN (SELECT id FROM session WHERE status = 'ongoing')
+                ORDER BY session_id, first_joined_ms, participant_id
+                """)
+            while let row = try rows.next() {
+                let participant = try Self.participant(row)
+                participants[participant.sessionId, default: []].append(participant)
+            }
+            return sessions.map { OngoingSession(session: $0, participants: participants[$0.id] ?? []) }
+        }
+    }
+
+    // MARK: Rows of a batch
+
+    static func upsertSessions(_ sessions: [Session], _ db: Database) throws {
+        guard !sessions.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO session (id, project_id, meeting_id, status, start_ms, end_ms, initiating_ms, error_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                project_id = excluded.project_id, meeting_id = excluded.meeting_id, status = excluded.status,
+                start_ms = excluded.start_ms, end_ms = excluded.end_ms, initiating_ms = excluded.initiating_ms,
+                error_count = excluded.error_count
+            """)
+        for s in sessions {
+            try statement.execute(arguments: [s.id, s.projectId, s.meetingId, s.status.rawValue, s.startMs, s.endMs,
+                                              s.initiatingMs, s.errorCount])
+        }
+    }
+
+    static func upsertParticipants(_ participants: [Participant], _ db: Database) throws {
+        guard !participants.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO participant (session_id, participant_id, name, name_folded, client, attempts, seqs,
+                                     last_seen_ms, first_joined_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (session_id, participant_id) DO UPDATE SET
+                name = excluded.name, name_folded = excluded.name_folded, client = excluded.client,
+                attempts = excluded.attempts, seqs = excluded.seqs, last_seen_ms = excluded.last_seen_ms,
+                first_joined_ms = excluded.first_joined_ms
+            """)
+        for p in participants {
+            try statement.execute(arguments: [
+                p.sessionId, p.participantId, p.name, p.name?.lowercased(), try jsonText(p.client),
+                try jsonText(p.attempts), p.seqs.description, p.lastSeenMs, p.attempts.first?.joinedMs,
+            ])
+        }
+    }
+
+    static func upsertServices(_ services: [ServiceUse], _ db: Database) throws {
+        guard !services.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO service_use (session_id, service, started_ms, stopped_ms) VALUES (?, ?, ?, ?)
+            ON CONFLICT (session_id, service, started_ms) DO UPDATE SET stopped_ms = excluded.stopped_ms
+            """)
+        for s in services {
+            try statement.execute(arguments: [s.sessionId, s.service.rawValue, s.startedMs, s.stoppedMs])
+        }
+    }
+
+    /// Adds each slice's figures to the stored slice of the same key (or stores it when new).
+    static func addHealth(_ slices: [HealthSlice], _ db: Database) throws {
+        guard !slices.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO health_slice (session_id, participant_id, kind, start_ms, samples, jitter_sum_ms,
+                jitter_count, rtt_sum_ms, rtt_count, packets_expected, packets_lost, fps_sum, fps_count,
+                freeze_count, bitrate_sum_kbps, bitrate_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (session_id, participant_id, kind, start_ms) DO UPDATE SET
+                samples = samples + excluded.samples,
+                jitter_sum_ms = jitter_sum_ms + excluded.jitter_sum_ms,
+                jitter_count = jitter_count + excluded.jitter_count,
+                rtt_sum_ms = rtt_sum_ms + excluded.rtt_sum_ms,
+                rtt_count = rtt_count + excluded.rtt_count,
+                packets_expected = packets_expected + excluded.packets_expected,
+                packets_lost = packets_lost + excluded.packets_lost,
+                fps_sum = fps_sum + excluded.fps_sum,
+                fps_count = fps_count + excluded.fps_count,
+                freeze_count = freeze_count + excluded.freeze_count,
+                bitrate_sum_kbps = bitrate_sum_kbps + excluded.bitrate_sum_kbps,
+                bitrate_count = bitrate_count + excluded.bitrate_count
+            """)
+        for s in slices {
+            let f = s.figures
+            try statement.execute(arguments: [
+                s.sessionId, s.participantId, s.kind.rawValue, s.startMs, f.samples, f.jitterSumMs, f.jitterCount,
+                f.rttSumMs, f.rttCount, f.packetsExpected, f.packetsLost, f.fpsSum, f.fpsCount, f.freezeCount,
+                f.bitrateSumKbps, f.bitrateCount,
+            ])
+        }
+    }
+
+    static func appendEvents(_ events: [TimelineEvent], _ db: Database) throws {
+        guard !events.isEmpty else { return }
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO event (session_id, participant_id, ts_ms, name, data) VALUES (?, ?, ?, ?, ?)")
+        for e in events {
+            try statement.execute(arguments: [e.sessionId, e.participantId, e.tsMs, e.name, e.dataJSON])
+        }
+    }
+
+    static func appendErrors(_ errors: [SessionError], _ db: Database) throws {
+        guard !errors.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO error (session_id, participant_id, ts_ms, code, message, severity, source, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for e in errors {
+            try statement.execute(arguments: [e.sessionId, e.participantId, e.tsMs, e.code, e.message,
+                                              e.severity.rawValue, e.source.rawValue, e.dataJSON])
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import CallscopeCore
+import CallscopeServer
+import CallscopeStore
+import Foundation
+import Logging
+
+/// `callscope bench`: durable ingest throughput through the real server over loopback
+/// WebSockets beside raw GRDB inserts of the same rows, API latency on a long, large session,
+/// and bytes on disk per stream-sample. Build in release mode: `swift run -c release callscope bench`.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure ingest throughput, API latency and disk use.")
+
+    @Option(help: "Meetings in the ingest-throughput run.") var meetings = 8
+    @Option(help: "Participants per meeting in the ingest-throughput run.") var participants = 12
+    @Option(help: "Stats ticks per participant in the ingest-throughput run.") var ticks = 150
+    @Option(help: "Participants of the large session for API latency.") var apiParticipants = 50
+    @Option(help: "Minutes of the large session for API latency (2 s ticks).") var apiMinutes = 60
+    @Option(help: "Requests per API latency measurement.") var requests = 50
+    @Option(help: "First loopback port to use.") var port = 18_480
+
+    func run() async throws {
+        #if DEBUG
+        print("warning: a debug build; numbers are only meaningful with -c release")
+        #endif
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var table = BenchTable()
+
+        // 1. Durable ingest through the real server, over loopback WebSockets.
+        let ingest = try await IngestThroughput(meetings: meetings, participants: participants, ticks: ticks)
+            .run(databasePath: directory.appendingPathComponent("ingest.sqlite").path, port: port)
+        table.add("ingest via server (WebSocket, durable)", String(format: "%.0f stream-samples/s", ingest.samplesPerSecond),
+                  "\(ingest.samples) samples, \(ingest.frames) frames, \(meetings)×\(participants) participants, \(String(format: "%.1f", ingest.seconds)) s")
+        table.add("  wire bytes per stream-sample", String(format: "%.0f B", ingest.wireBytesPerSample), "delta-compressed JSON")
+
+        // 2. The same rows straight through GRDB.
+        let raw = try RawInsertBaseline.run(samples: ingest.storedSamples, directory: directory)
+        table.add("raw GRDB inserts (1000 rows/txn)", String(format: "%.0f rows/s", raw.rowsPerSecond),
+                  String(format: "%.0f B/row on disk", raw.bytesPerRow))
+        table.add("ratio server / raw GRDB", String(format: "%.2f", ingest.samplesPerSecond / raw.rowsPerSecond), "")
+
+        // 3. A large, long session for API latency and disk use.
+        let large = try await LargeSession(participants: apiParticipants, minutes: apiMinutes)
+            .run(databasePath: directory.appendingPathComponent("large.sqlite").path, port: port + 1, requests: requests)
+        table.add("large session built (pipeline, no transport)", String(format: "%.0f stream-samples/s", large.buildSamplesPerSecond),
+                  "\(large.samples) samples, \(apiParticipants) participants × \(apiMinutes) min")
+        table.add("bytes on disk per stream-sample", String(format: "%.1f B", large.bytesPerSample),
+                  "whole database / samples; sample payload alone \(String(format: "%.1f B", large.chunkBytesPerSample))")
+        table.add("API session overview", large.overview.summary, "\(large.participants) participants")
+        table.add("API one stream, 1 h of samples", large.samples1h.summary, "\(large.samplesPerStream) samples")
+        table.add("API sessions list", large.list.summary, "")
+        table.print()
+    }
+}
+
+/// p50/p95 of a set of latencies.
+struct Latency {
+    var millis: [Double]
+    var summary: String {
+        let sorted = millis.sorted()
+        func p(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.down)))] }
+        return String(format: "p50 %.1f ms, p95 %.1f ms", p(0.5), p(0.95))
+    }
+}
+
+struct BenchTable {
+    var rows: [(String, String, String)] = []
+    mutating func add(_ what: String, _ value: String, _ detail: String) { rows.append((what, value, detail)) }
+
+    func print() {
+        let w0 = rows.map(\.0.count).max() ?? 0
+        let w1 = rows.map(\.1.count).max() ?? 0
+        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
+        Swift.print("\n| \(pad("measure", w0)) | \(pad("value", w1)) | detail |")
+        Swift.print("|-\(String(repeating: "-", count: w0))-|-\(String(repeating: "-", count: w1))-|--------|")
+        for r in rows { Swift.print("| \(pad(r.0, w0)) | \(pad(r.1, w1)) | \(r.2) |") }
+    }
+}

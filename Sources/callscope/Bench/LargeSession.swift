@@ -1,0 +1,82 @@
+import CallscopeCore
+import CallscopeServer
+import CallscopeStore
+import Foundation
+
+/// A session of `participants` people over `minutes` (2 s ticks), built through the ingest
+/// pipeline without transport, then read through the real server's API.
+struct LargeSession {
+    let participants: Int
+    let minutes: Int
+
+    struct Result {
+        var samples: Int64
+        var buildSamplesPerSecond: Double
+        var bytesPerSample: Double
+        var chunkBytesPerSample: Double
+        var participants: Int
+        var samplesPerStream: Int
+        var overview: Latency
+        var samples1h: Latency
+        var list: Latency
+    }
+
+    func run(databasePath: String, port: Int, requests: Int) async throws -> Result {
+        let store = try SQLiteStore(path: databasePath)
+        _ = try await Bootstrap.prepare(store: store, ingestKey: BenchServer.ingestKey, apiToken: BenchServer.apiToken, nowMs: 0)
+        guard let project = try await store.project(ingestKey: BenchServer.ingestKey) else { throw BenchError("no project") }
+        var options = IngestPipeline.Options()
+        options.sessionTimeoutMs = 24 * 3_600_000
+        let pipeline = IngestPipeline(store: store, options: options)
+        let ticks = minutes * 30
+        let startMs = Int64(Date().timeIntervalSince1970 * 1000) - Int64(ticks) * 2_000 - 60_000
+        var meeting = SyntheticMeeting(meetingId: "large-session", participantCount: participants, shareScreen: true,
+                                       tickMs: 2_000, seed: 42)
+        func ingest(_ batch: [(participant: Int, message: JSONValue)], nowMs: Int64) async throws {
+            let messages = try batch.map { try IngestMessage.decode($0.message) }
+            let result = try await pipeline.ingest(messages, projectId: project.id, serverNowMs: nowMs)
+            if let rejected = result.rejected { throw BenchError("rejected: \(rejected.error)") }
+        }
+        let started = Date()
+        try await ingest(meeting.joins(startMs: startMs), nowMs: startMs)
+        for t in 1...ticks {
+            let ts = startMs + Int64(t) * 2_000
+            try await ingest(meeting.tick(tsMs: ts, dt: 2), nowMs: ts)
+        }
+        try await ingest(meeting.leaves(tsMs: startMs + Int64(ticks) * 2_000 + 500), nowMs: startMs + Int64(ticks) * 2_000 + 500)
+        let buildSeconds = Date().timeIntervalSince(started)
+
+        guard let session = try await store.sessions(SessionQuery(meetingId: "large-session")).sessions.first?.session else {
+            throw BenchError("the large session was not stored")
+        }
+        let streams = try await store.streams(sessionId: session.id)
+        let samples = streams.reduce(Int64(0)) { $0 + $1.senderSamples + $1.receiverSamples }
+        let size = try await store.sizeOnDiskBytes()
+        let chunkBytes = try await store.sampleChunkPayloadBytes()
+
+        let server = try await BenchServer.start(databasePath: databasePath, port: port)
+        defer { Task { await server.stop() } }
+        guard let video = streams.first(where: { $0.key.kind == .video && $0.receiverSamples > 0 }) else {
+            throw BenchError("no video stream")
+        }
+        func measure(_ path: String) async throws -> Latency {
+            _ = try await server.get(path)
+            var millis: [Double] = []
+            for _ in 0..<requests {
+                let t0 = Date()
+                _ = try await server.get(path)
+                millis.append(Date().timeIntervalSince(t0) * 1000)
+            }
+            return Latency(millis: millis)
+        }
+        let overview = try await measure("/api/v1/sessions/\(session.id)")
+        let oneStream = try await measure("/api/v1/sessions/\(session.id)/streams/\(video.id)/samples?side=receiver")
+        let list = try await measure("/api/v1/sessions?limit=50")
+        await server.stop()
+        return Result(samples: samples, buildSamplesPerSecond: Double(samples) / buildSeconds,
+                      bytesPerSample: Double(size) / Double(max(1, samples)),
+                      chunkBytesPerSample: Double(chunkBytes) / Double(max(1, samples)),
+                      participants: participants, samplesPerStream: Int(video.receiverSamples), overview: overview,
+                      samples1h: oneStream, list: list)
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import CallscopeServer
+import CallscopeStore
+import Foundation
+import Logging
+
+/// `callscope serve`: the server on an SQLite file, with no flags needed.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Callscope server (ingest, API).")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "SQLite database file.") var database = "callscope.sqlite"
+    @Option(help: "Project ingest key to accept (env CALLSCOPE_INGEST_KEY); created when missing.")
+    var ingestKey: String?
+    @Option(help: "Admin API token to accept (env CALLSCOPE_API_TOKEN); created when missing.")
+    var apiToken: String?
+    @Option(help: "Largest ingest body or WebSocket frame, in bytes.") var maxBodyBytes = 1 << 20
+    @Option(help: "Seconds without a message after which a participant has left.") var sessionTimeout = 30
+    @Option(help: "Length of a call-health slice, in seconds.") var healthSlice = 10
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "callscope")
+        logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
+            throw ValidationError("PostgreSQL is not supported yet; --database takes an SQLite file path")
+        }
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: database)
+        } catch {
+            throw ValidationError("cannot open database \(database): \(error)")
+        }
+        let outcome = try await Bootstrap.prepare(
+            store: store, ingestKey: ingestKey ?? environment["CALLSCOPE_INGEST_KEY"],
+            apiToken: apiToken ?? environment["CALLSCOPE_API_TOKEN"], nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.sessionTimeoutMs = Int64(sessionTimeout) * 1000
+        configuration.healthSliceMs = Int64(healthSlice) * 1000
+        let app = try await buildApplication(configuration: configuration, store: store, logger: logger)
+
+        print("Callscope on http://\(host):\(port)  database: \(database)")
+        if let key = outcome.newIngestKey {
+            print("Created project \"\(outcome.project.name)\". Its ingest key (shown once): \(key)")
+        }
+        if let token = outcome.newAPIToken {
+            print("Created an admin API token (shown once, stored hashed): \(token)")
+        }
+        try await app.runService()
+    }
+}
