@@ -44,13 +44,19 @@ struct Serve: AsyncParsableCommand {
         configuration.healthSliceMs = Int64(healthSlice) * 1000
         let app = try await buildApplication(configuration: configuration, store: store, logger: logger)
 
-        print("Callscope on http://\(host):\(port)  database: \(database)")
+        say("Callscope on http://\(host):\(port)  database: \(database)")
         if let key = outcome.newIngestKey {
-            print("Created project \"\(outcome.project.name)\". Its ingest key (shown once): \(key)")
+            say("Created project \"\(outcome.project.name)\". Its ingest key (shown once): \(key)")
         }
         if let token = outcome.newAPIToken {
-            print("Created an admin API token (shown once, stored hashed): \(token)")
+            say("Created an admin API token (shown once, stored hashed): \(token)")
         }
         try await app.runService()
+    }
+
+    /// Written straight to the file descriptor: scripts read these lines from a pipe, where
+    /// `print` would hold them in a buffer until exit.
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }

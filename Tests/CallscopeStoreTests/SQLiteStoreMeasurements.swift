@@ -80,6 +80,8 @@ struct SQLiteStoreMeasurements {
 
     @Test func oneSteadyVideoStream() async throws {
         print(try await measure("1 stream × 10 000 ticks, 100 ticks per batch", streams: 1, ticks: 10_000, ticksPerBatch: 100))
+        print(try await measure("2 streams (sender + receiver side) × 10 000 ticks, 100 ticks per batch", streams: 2,
+                                ticks: 10_000, ticksPerBatch: 100))
         print(try await measure("1 stream × 2 000 ticks, 1 tick per batch", streams: 1, ticks: 2000, ticksPerBatch: 1))
     }
 

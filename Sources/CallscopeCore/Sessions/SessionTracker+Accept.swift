@@ -100,8 +100,9 @@ extension SessionTracker {
         case .service(let change):
             applyService(change, tsMs: message.tsMs, to: &entry)
         }
+        let attemptsChanged = entry.participants[participantId]?.attempts != p.attempts
         entry.participants[participantId] = p
-        updateInitiatingTime(&entry)
+        if attemptsChanged { updateStartAndInitiatingTime(&entry) }
         dirtyParticipants.insert(ParticipantKey(meeting: key, participantId: participantId))
         return p.seqs.contiguousHigh
     }
@@ -115,14 +116,17 @@ extension SessionTracker {
         }
     }
 
-    /// Session initiating time: the set-up time of the participant who joined first, once known
-    /// (it may arrive after the join in a `connected` event).
-    private mutating func updateInitiatingTime(_ entry: inout LiveSession) {
-        guard entry.session.initiatingMs == nil,
-              let first = entry.participants.values.filter({ !$0.attempts.isEmpty })
-                .min(by: { $0.attempts[0].joinedMs < $1.attempts[0].joinedMs }),
-              let setup = first.attempts[0].setupMs else { return }
-        entry.session.initiatingMs = setup
+    /// The session starts at the earliest join (messages of different participants may arrive in
+    /// any order), and its initiating time is the set-up time of whoever joined first, once known.
+    private mutating func updateStartAndInitiatingTime(_ entry: inout LiveSession) {
+        guard let first = entry.participants.values.filter({ !$0.attempts.isEmpty })
+            .min(by: { ($0.attempts[0].joinedMs, $0.participantId) < ($1.attempts[0].joinedMs, $1.participantId) })
+        else { return }
+        let start = min(entry.session.startMs, first.attempts[0].joinedMs)
+        let initiating = first.attempts[0].setupMs ?? entry.session.initiatingMs
+        guard start != entry.session.startMs || initiating != entry.session.initiatingMs else { return }
+        entry.session.startMs = start
+        entry.session.initiatingMs = initiating
         dirtySessions.insert(entry.session.id)
     }
 

@@ -7,7 +7,8 @@ import Hummingbird
 enum APIModels {
     static func iso(_ ms: Int64?) -> String? {
         guard let ms else { return nil }
-        return Date(timeIntervalSince1970: Double(ms) / 1000).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        // Half a millisecond more, so that the formatter (which truncates) prints the same ms.
+        return Date(timeIntervalSince1970: (Double(ms) + 0.5) / 1000).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     struct SessionSummaryDTO: ResponseEncodable {
