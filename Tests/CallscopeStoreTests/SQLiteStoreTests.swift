@@ -226,17 +226,6 @@ import Testing
         }
     }
 
-    @Test func listsEveryAPIToken() async throws {
-        try await withStore { store, _ in
-            #expect(try await store.apiTokens() == [])
-            let older = APIToken(tokenHash: "b", name: "first", projectId: nil, createdMs: 1)
-            let newer = APIToken(tokenHash: "a", name: "second", projectId: nil, createdMs: 2)
-            try await store.addAPIToken(newer)
-            try await store.addAPIToken(older)
-            #expect(try await store.apiTokens() == [older, newer])
-        }
-    }
-
     @Test func deletingASessionDeletesItsRows() async throws {
         try await withStore { store, _ in
             let f = Fixture()

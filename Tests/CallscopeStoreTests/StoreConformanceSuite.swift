@@ -60,13 +60,18 @@ struct StoreConformanceSuite: Sendable {
             try await store.createProject(Project(id: "p3", name: "Copy", ingestKey: "ik_web", createdMs: 3000))
         }
 
+        #expect(try await store.apiTokens() == [])
         let scoped = APIToken(tokenHash: "hash-1", name: "ci", projectId: "p1", createdMs: 5000)
-        let global = APIToken(tokenHash: "hash-2", name: "admin script", projectId: nil, createdMs: 6000)
+        let global = APIToken(tokenHash: "hash-2", name: "admin script", projectId: nil, createdMs: 4000)
         try await store.addAPIToken(scoped)
         try await store.addAPIToken(global)
         #expect(try await store.apiToken(hash: "hash-1") == scoped)
         #expect(try await store.apiToken(hash: "hash-2") == global)
         #expect(try await store.apiToken(hash: "hash-3") == nil)
+        #expect(try await store.apiTokens() == [global, scoped], "oldest first")
+        await #expect(throws: (any Error).self, "a token hash is stored once") {
+            try await store.addAPIToken(APIToken(tokenHash: "hash-1", name: "again", projectId: nil, createdMs: 7000))
+        }
     }
 
     // MARK: A batch, read back

@@ -40,8 +40,7 @@ extension SQLiteStore {
         }
     }
 
-    /// Every token, oldest first. Not (yet) in ``AnalyticsStore``: the server's bootstrap asks
-    /// whether any token exists before printing a first admin token.
+    /// Every token, oldest first (ties by hash, so the order is stable).
     public func apiTokens() async throws -> [APIToken] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_token ORDER BY created_ms, token_hash").map(Self.apiToken)
