@@ -10,7 +10,7 @@ extension SessionsController {
         let pid = try context.parameters.require("participantId")
         guard session.status == .ongoing else { throw APIError.conflict("session \(session.id) has ended", field: "sessionId") }
         do {
-            try await pipeline.kick(sessionId: session.id, participantId: pid, by: context.apiToken?.name ?? "api",
+            try await pipeline.kick(session: session, participantId: pid, by: context.apiToken?.name ?? "api",
                                     serverNowMs: Clock.nowMs())
         } catch let refusal as KickRefusal {
             switch refusal {
@@ -44,7 +44,7 @@ extension SessionsController {
         }
         let stored = try await pipeline.recordService(
             IngestMessage.ServiceChange(service: service, action: action, sessionId: session.id),
-            projectId: session.projectId, tsMs: ts, serverNowMs: Clock.nowMs())
+            session: session, tsMs: ts, serverNowMs: Clock.nowMs())
         guard stored else { throw APIError.conflict("session \(session.id) has ended", field: "sessionId") }
         return .init(items: try await store.services(sessionId: session.id).map(Self.dto))
     }

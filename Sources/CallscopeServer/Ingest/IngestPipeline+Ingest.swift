@@ -2,84 +2,62 @@ import CallscopeCore
 import CallscopeStore
 
 extension IngestPipeline {
-    /// Routes, derives and commits `messages` (a valid prefix of a request; `rejected` is the
-    /// decode error that cut it, if any). Returns once everything stored is durable.
+    /// Routes, derives and commits `messages`: the valid prefix of a request, `rejected` being the
+    /// decode error that cut it, if any. Returns once everything stored is durable.
     /// `batchIsArray` says whether the request body was an array, so that error field paths
     /// start with `[i].` only when they should.
     public func ingest(_ messages: [IngestMessage], projectId: String, serverNowMs: Int64,
                        rejected: (index: Int, error: IngestValidationError)? = nil,
                        batchIsArray: Bool = true) async throws -> IngestResult {
         var result = IngestResult()
-        result.rejected = rejected
+        var routed: [(index: Int, message: IngestMessage)] = []
+        routed.reserveCapacity(messages.count)
         for (index, original) in messages.enumerated() {
             var message = original
             if message.meetingId == nil, message.isJoin, let pid = message.participantId {
+                // A join without a meeting ID asks for one; later messages use it.
                 let generated = result.assignedMeetingIds[pid] ?? MeetingID.generate()
                 result.assignedMeetingIds[pid] = generated
                 message.meetingId = generated
             }
-            // Stats are derived before routing so that a refused report changes no state at all,
-            // and never for a duplicate, whose old counters would look like a reset.
-            var derived: [DerivedSample] = []
-            if case .stats(let stats) = message.payload, !tracker.isDuplicate(message, projectId: projectId) {
-                do {
-                    derived = try derive(stats, message: message, projectId: projectId, serverNowMs: serverNowMs,
-                                         path: batchIsArray ? "[\(index)]" : "")
-                } catch {
-                    result.rejected = (index, error)
-                    break
-                }
+            if message.meetingId == nil, case .service(let change) = message.payload, let sessionId = change.sessionId {
+                // A backend names the session; its meeting decides the shard.
+                message.meetingId = try await store.session(id: sessionId)?.meetingId
             }
-            let routed = tracker.accept(message, projectId: projectId, serverNowMs: serverNowMs,
-                                        newSessionId: { SessionID.generate(nowMs: serverNowMs) })
-            switch routed {
-            case .accepted(let sessionId, let meetingId, let ack):
-                result.stored += 1
-                result.noteAck(meetingId: meetingId, participantId: message.participantId ?? "", sessionId: sessionId, seq: ack)
-                collect(message, sessionId: sessionId, derived: derived)
-            case .duplicate(let sessionId, let meetingId, let ack):
-                result.duplicates += 1
-                result.noteAck(meetingId: meetingId, participantId: message.participantId ?? "", sessionId: sessionId, seq: ack)
-            case .ignored(let reason):
-                result.ignored.append((index, reason))
-            }
+            routed.append((index, message))
         }
-        collectTrackerChanges()
-        try await commitPending()
+
+        // Consecutive messages of one meeting go to its shard together.
+        var start = routed.startIndex
+        while start < routed.endIndex {
+            let target = shardOf(routed[start].message, projectId: projectId)
+            var end = start + 1
+            while end < routed.endIndex, shardOf(routed[end].message, projectId: projectId) === target { end += 1 }
+            let part = try await target.ingest(routed[start..<end], projectId: projectId, serverNowMs: serverNowMs,
+                                               batchIsArray: batchIsArray)
+            result.merge(part)
+            if result.rejected != nil { return result }
+            start = end
+        }
+        result.rejected = rejected
         return result
     }
 
-    private func derive(_ stats: IngestMessage.Stats, message: IngestMessage, projectId: String,
-                        serverNowMs: Int64, path: String) throws(IngestValidationError) -> [DerivedSample] {
-        guard let pid = message.participantId, let meetingId = message.meetingId else { return [] }
-        let key = PeerConnectionKey(projectId: projectId, meetingId: meetingId, participantId: pid, pc: stats.pc)
-        // Taken out of the dictionary while it changes, so that the report is not copied.
-        let existing = peerConnections.removeValue(forKey: key)
-        var entry = existing ?? PeerConnectionEntry(
-            stats: PeerConnectionStats(options: options.derivation), labelsJSON: nil, labels: StreamLabels(),
-            lastUsedServerMs: serverNowMs)
-        do {
-            if let labelsJSON = stats.labels, labelsJSON != entry.labelsJSON {
-                entry.labels = try StreamLabels(parsing: labelsJSON)
-                entry.labelsJSON = labelsJSON
-            }
-            let context = StreamContext(participantId: pid, remoteParticipantId: stats.remoteParticipantId, labels: entry.labels)
-            let derived: [DerivedSample]
-            switch stats.body {
-            case .full(let report):
-                derived = try entry.stats.ingest(report: report, context: context)
-            case .delta(let delta):
-                derived = try entry.stats.ingest(delta: delta, timestampMs: stats.timestampMs, context: context)
-            }
-            entry.lastUsedServerMs = serverNowMs
-            peerConnections[key] = entry
-            return derived
-        } catch {
-            // A refused report changes nothing: the previous state goes back as it was.
-            peerConnections[key] = existing
-            let code: IngestValidationError.Code = error.field == "delta" && existing?.stats.lastReport == nil
-                ? .fullReportRequired : .invalidField
-            throw IngestValidationError(code, error.message, field: path.isEmpty ? error.field : "\(path).\(error.field)")
-        }
+    private func shardOf(_ message: IngestMessage, projectId: String) -> IngestShard {
+        shard(projectId: projectId, meetingId: message.meetingId ?? "")
+    }
+
+    /// Records a kick in the participant's session (durably) and returns once it is stored.
+    public func kick(session: Session, participantId: String, by actor: String, serverNowMs: Int64) async throws {
+        try await shard(projectId: session.projectId, meetingId: session.meetingId)
+            .kick(sessionId: session.id, participantId: participantId, by: actor, serverNowMs: serverNowMs)
+    }
+
+    /// A service start or stop sent by an app's backend through the API.
+    /// Returns `false` when the session is not ongoing (nor just ended).
+    public func recordService(_ change: IngestMessage.ServiceChange, session: Session, tsMs: Int64,
+                              serverNowMs: Int64) async throws -> Bool {
+        try await shard(projectId: session.projectId, meetingId: session.meetingId)
+            .recordService(change, projectId: session.projectId, tsMs: tsMs, serverNowMs: serverNowMs)
     }
 }

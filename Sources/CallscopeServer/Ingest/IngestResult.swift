@@ -22,6 +22,18 @@ public struct IngestResult: Sendable {
 
     public init() {}
 
+    /// Adds the result of the next run of messages of the same request.
+    mutating func merge(_ other: IngestResult) {
+        for ack in other.acks {
+            noteAck(meetingId: ack.meetingId, participantId: ack.participantId, sessionId: ack.sessionId, seq: ack.seq)
+        }
+        assignedMeetingIds.merge(other.assignedMeetingIds) { a, _ in a }
+        stored += other.stored
+        duplicates += other.duplicates
+        ignored += other.ignored
+        rejected = rejected ?? other.rejected
+    }
+
     mutating func noteAck(meetingId: String, participantId: String, sessionId: String, seq: Int64?) {
         guard let seq else { return }
         if let i = acks.firstIndex(where: { $0.participantId == participantId && $0.meetingId == meetingId }) {

@@ -33,6 +33,8 @@ struct Bench: AsyncParsableCommand {
             .run(databasePath: directory.appendingPathComponent("ingest.sqlite").path, port: port)
         table.add("ingest via server (WebSocket, durable)", String(format: "%.0f stream-samples/s", ingest.samplesPerSecond),
                   "\(ingest.samples) samples, \(ingest.frames) frames, \(meetings)×\(participants) participants, \(String(format: "%.1f", ingest.seconds)) s")
+        table.add("  CPU per stream-sample (server + client)", String(format: "%.1f µs", ingest.cpuSeconds / Double(ingest.samples) * 1e6),
+                  String(format: "%.2f cores busy on average", ingest.cpuSeconds / ingest.seconds))
         table.add("  wire bytes per stream-sample", String(format: "%.0f B", ingest.wireBytesPerSample), "delta-compressed JSON")
 
         // 2. The same rows straight through GRDB.

@@ -17,6 +17,8 @@ struct IngestThroughput {
         var seconds: Double
         var wireBytesPerSample: Double
         var storedSamples: [StreamSample]
+        /// Process CPU time (server and load generator together) during the run.
+        var cpuSeconds: Double
         var samplesPerSecond: Double { Double(samples) / seconds }
     }
 
@@ -43,6 +45,7 @@ struct IngestThroughput {
         let server = try await BenchServer.start(databasePath: databasePath, port: port)
         let logger = { var l = Logger(label: "callscope.bench.client"); l.logLevel = .warning; return l }()
         let started = Date()
+        let cpuBefore = Self.processCPUSeconds()
         let outcomes = try await withThrowingTaskGroup(of: IngestConnection.Outcome.self) { group in
             for frames in framesPerMeeting {
                 let url = server.wsURL
@@ -58,6 +61,7 @@ struct IngestThroughput {
             return all
         }
         let seconds = Date().timeIntervalSince(started)
+        let cpu = Self.processCPUSeconds() - cpuBefore
         let errors = outcomes.flatMap(\.errors)
         guard errors.isEmpty else { throw BenchError("ingest errors: \(errors.prefix(3))") }
 
@@ -71,6 +75,13 @@ struct IngestThroughput {
         }
         await server.stop()
         return Result(samples: samples, frames: outcomes.map(\.framesSent).reduce(0, +), seconds: seconds,
-                      wireBytesPerSample: Double(wireBytes) / Double(max(1, samples)), storedSamples: stored)
+                      wireBytesPerSample: Double(wireBytes) / Double(max(1, samples)), storedSamples: stored,
+                      cpuSeconds: cpu)
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }

@@ -1,9 +1,9 @@
 import CallscopeCore
 import CallscopeStore
 
-extension IngestPipeline {
+extension IngestShard {
     /// Records a kick in the participant's session (durably) and returns once it is stored.
-    public func kick(sessionId: String, participantId: String, by actor: String, serverNowMs: Int64) async throws {
+    func kick(sessionId: String, participantId: String, by actor: String, serverNowMs: Int64) async throws {
         try tracker.recordKick(sessionId: sessionId, participantId: participantId, tsMs: serverNowMs, by: actor)
         collectTrackerChanges()
         try await commitPending()
@@ -11,17 +11,12 @@ extension IngestPipeline {
 
     /// A service start or stop sent by an app's backend through the API.
     /// Returns `false` when the session is not ongoing (nor just ended).
-    public func recordService(_ change: IngestMessage.ServiceChange, projectId: String, tsMs: Int64,
+    func recordService(_ change: IngestMessage.ServiceChange, projectId: String, tsMs: Int64,
                               serverNowMs: Int64) async throws -> Bool {
         let message = IngestMessage(meetingId: nil, participantId: nil, seq: nil, tsMs: tsMs, payload: .service(change))
         guard case .accepted = tracker.accept(message, projectId: projectId, serverNowMs: serverNowMs) else { return false }
         collectTrackerChanges()
         try await commitPending()
         return true
-    }
-
-    /// `true` when the session is ongoing (held in memory by this node).
-    public func isOngoing(sessionId: String) -> Bool {
-        tracker.sessionsInMemory.contains { $0.id == sessionId && $0.status == .ongoing }
     }
 }

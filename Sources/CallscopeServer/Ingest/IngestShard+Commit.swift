@@ -1,7 +1,7 @@
 import CallscopeCore
 import CallscopeStore
 
-extension IngestPipeline {
+extension IngestShard {
     /// Adds what a stored message contributes beyond the tracker's rows: its errors, samples and
     /// health figures.
     func collect(_ message: IngestMessage, sessionId: String, derived: [DerivedSample]) {
@@ -77,20 +77,25 @@ extension IngestPipeline {
                             startMs: key.startMs, figures: figures)
             }
             let waiters = pendingWaiters
-            let stateAtCut = State(tracker: tracker, peerConnections: peerConnections)
+            let trackerAtCut = tracker
+            touchedInFlight = touchedPending
+            touchedPending = []
             pending = IngestBatch()
             pendingHealth = [:]
             pendingWaiters = []
             do {
                 if !batch.isEmpty { try await store.write(batch) }
-                committed = stateAtCut
+                committedTracker = trackerAtCut
+                touchedInFlight = []
                 for waiter in waiters { waiter.resume() }
-                if !batch.isEmpty { for observer in onCommit { observer(batch) } }
+                if !batch.isEmpty { onCommit(batch) }
             } catch {
                 logger.error("commit failed, \(waiters.count + pendingWaiters.count) requests refused: \(error)")
                 // Everything after the last commit goes: the failed batch and what was built on it.
-                tracker = committed.tracker
-                peerConnections = committed.peerConnections
+                tracker = committedTracker
+                for key in touchedInFlight.union(touchedPending) { peerConnections[key] = nil }
+                touchedInFlight = []
+                touchedPending = []
                 pending = IngestBatch()
                 pendingHealth = [:]
                 for waiter in waiters + pendingWaiters { waiter.resume(throwing: error) }
@@ -102,7 +107,7 @@ extension IngestPipeline {
 
     /// Times out silent participants and ends empty sessions; also forgets peer connections
     /// unused for a long time. Called every few seconds by the server.
-    public func expire(serverNowMs: Int64) async throws {
+    func expire(serverNowMs: Int64) async throws {
         tracker.expire(serverNowMs: serverNowMs)
         let idleLimit = 4 * options.sessionTimeoutMs
         peerConnections = peerConnections.filter { serverNowMs - $0.value.lastUsedServerMs <= idleLimit }

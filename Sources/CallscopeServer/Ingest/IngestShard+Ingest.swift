@@ -1,0 +1,78 @@
+import CallscopeCore
+import CallscopeStore
+
+extension IngestShard {
+    /// Routes, derives and commits `messages` (with their indexes in the request, for errors).
+    /// Stops at the first message whose stats are refused. Returns once everything stored is durable.
+    /// `batchIsArray` says whether the request body was an array, so that error field paths
+    /// start with `[i].` only when they should.
+    func ingest(_ messages: ArraySlice<(index: Int, message: IngestMessage)>, projectId: String, serverNowMs: Int64,
+                batchIsArray: Bool) async throws -> IngestResult {
+        var result = IngestResult()
+        for (index, message) in messages {
+            // Stats are derived before routing so that a refused report changes no state at all,
+            // and never for a duplicate, whose old counters would look like a reset.
+            var derived: [DerivedSample] = []
+            if case .stats(let stats) = message.payload, !tracker.isDuplicate(message, projectId: projectId) {
+                do {
+                    derived = try derive(stats, message: message, projectId: projectId, serverNowMs: serverNowMs,
+                                         path: batchIsArray ? "[\(index)]" : "")
+                } catch {
+                    result.rejected = (index, error)
+                    break
+                }
+            }
+            let routed = tracker.accept(message, projectId: projectId, serverNowMs: serverNowMs,
+                                        newSessionId: { SessionID.generate(nowMs: serverNowMs) })
+            switch routed {
+            case .accepted(let sessionId, let meetingId, let ack):
+                result.stored += 1
+                result.noteAck(meetingId: meetingId, participantId: message.participantId ?? "", sessionId: sessionId, seq: ack)
+                collect(message, sessionId: sessionId, derived: derived)
+            case .duplicate(let sessionId, let meetingId, let ack):
+                result.duplicates += 1
+                result.noteAck(meetingId: meetingId, participantId: message.participantId ?? "", sessionId: sessionId, seq: ack)
+            case .ignored(let reason):
+                result.ignored.append((index, reason))
+            }
+        }
+        collectTrackerChanges()
+        try await commitPending()
+        return result
+    }
+
+    private func derive(_ stats: IngestMessage.Stats, message: IngestMessage, projectId: String,
+                        serverNowMs: Int64, path: String) throws(IngestValidationError) -> [DerivedSample] {
+        guard let pid = message.participantId, let meetingId = message.meetingId else { return [] }
+        let key = PeerConnectionKey(projectId: projectId, meetingId: meetingId, participantId: pid, pc: stats.pc)
+        // Taken out of the dictionary while it changes, so that the report is not copied.
+        let existing = peerConnections.removeValue(forKey: key)
+        var entry = existing ?? PeerConnectionEntry(
+            stats: PeerConnectionStats(options: options.derivation), labelsJSON: nil, labels: StreamLabels(),
+            lastUsedServerMs: serverNowMs)
+        do {
+            if let labelsJSON = stats.labels, labelsJSON != entry.labelsJSON {
+                entry.labels = try StreamLabels(parsing: labelsJSON)
+                entry.labelsJSON = labelsJSON
+            }
+            let context = StreamContext(participantId: pid, remoteParticipantId: stats.remoteParticipantId, labels: entry.labels)
+            let derived: [DerivedSample]
+            switch stats.body {
+            case .full(let report):
+                derived = try entry.stats.ingest(report: report, context: context)
+            case .delta(let delta):
+                derived = try entry.stats.ingest(delta: delta, timestampMs: stats.timestampMs, context: context)
+            }
+            entry.lastUsedServerMs = serverNowMs
+            peerConnections[key] = entry
+            touchedPending.insert(key)
+            return derived
+        } catch {
+            // A refused report changes nothing: the previous state goes back as it was.
+            peerConnections[key] = existing
+            let code: IngestValidationError.Code = error.field == "delta" && existing?.stats.lastReport == nil
+                ? .fullReportRequired : .invalidField
+            throw IngestValidationError(code, error.message, field: path.isEmpty ? error.field : "\(path).\(error.field)")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import CallscopeCore
+import CallscopeStore
+import Logging
+
+/// One shard of the ingest pipeline: the sessions of the meetings hashed to it, their peer
+/// connections' stats state, and the group commit of what they produce. Shards run in parallel
+/// (one actor each), which is what lets derivation use every core; ``IngestPipeline`` routes
+/// each message to its meeting's shard.
+///
+/// Commits are grouped: while one batch is being written, the next requests accumulate into the
+/// following batch, so a busy server writes fewer, larger transactions (and SQLite's per-commit
+/// fsync is paid once per group, not per request). If a commit fails, the session state goes
+/// back to the last committed one, the peer connections touched since are forgotten (their next
+/// delta is refused with `full_report_required`, so no rate is ever derived against a report
+/// whose samples were not stored), and every waiting request fails: nothing unstored is acked.
+actor IngestShard {
+    /// Peer connections are keyed by meeting, not session: a stats message is derived before
+    /// the tracker routes it (so that a refused report changes nothing), and a new session's
+    /// peer connections have new stat ids anyway.
+    struct PeerConnectionKey: Hashable {
+        var projectId: String
+        var meetingId: String
+        var participantId: String
+        var pc: String
+    }
+
+    struct PeerConnectionEntry {
+        var stats: PeerConnectionStats
+        var labelsJSON: JSONValue?
+        var labels: StreamLabels
+        var lastUsedServerMs: Int64
+    }
+
+    struct HealthKey: Hashable {
+        var sessionId: String
+        var participantId: String
+        var kind: MediaKind
+        var startMs: Int64
+    }
+
+    let store: any AnalyticsStore
+    let options: IngestPipeline.Options
+    let logger: Logger
+    var tracker: SessionTracker
+    var peerConnections: [PeerConnectionKey: PeerConnectionEntry] = [:]
+    /// The latest FPS each sender reported per stream, to judge receivers' FPS fairly.
+    var senderFps: [String: [StreamKey: Double]] = [:]
+
+    var pending = IngestBatch()
+    var pendingHealth: [HealthKey: HealthAccumulator] = [:]
+    var pendingWaiters: [CheckedContinuation<Void, any Error>] = []
+    /// The tracker as of the last successful commit, to go back to if a commit fails.
+    var committedTracker: SessionTracker
+    /// Peer connections changed by the batch being written, and by the one collecting.
+    var touchedInFlight: Set<PeerConnectionKey> = []
+    var touchedPending: Set<PeerConnectionKey> = []
+    var flushing = false
+    let onCommit: @Sendable (IngestBatch) -> Void
+
+    init(store: any AnalyticsStore, options: IngestPipeline.Options, logger: Logger,
+         onCommit: @escaping @Sendable (IngestBatch) -> Void) {
+        self.store = store
+        self.options = options
+        self.logger = logger
+        self.onCommit = onCommit
+        self.tracker = SessionTracker(options: .init(timeoutMs: options.sessionTimeoutMs))
+        self.committedTracker = tracker
+    }
+
+    /// Takes over ongoing sessions (and their peer connections' saved reports) after a restart.
+    func restore(_ sessions: [(session: Session, participants: [Participant], services: [ServiceUse])],
+                 snapshots: [PeerConnectionSnapshot], serverNowMs: Int64) {
+        tracker.restore(sessions, serverNowMs: serverNowMs)
+        for snapshot in snapshots {
+            guard let session = sessions.first(where: { $0.session.id == snapshot.sessionId })?.session,
+                  let json = try? JSONValue.parse(snapshot.reportJSON), let reportJSON = json["report"],
+                  let report = try? StatsReport(parsing: reportJSON) else { continue }
+            let labelsJSON = json["labels"].flatMap { $0.isNull ? nil : $0 }
+            let key = PeerConnectionKey(projectId: session.projectId, meetingId: session.meetingId,
+                                        participantId: snapshot.participantId, pc: snapshot.pcId)
+            peerConnections[key] = PeerConnectionEntry(
+                stats: PeerConnectionStats(restoring: report, options: options.derivation), labelsJSON: labelsJSON,
+                labels: (try? labelsJSON.map(StreamLabels.init(parsing:))) ?? StreamLabels(), lastUsedServerMs: serverNowMs)
+        }
+        committedTracker = tracker
+    }
+
+    /// The peer connections' last reports of ongoing sessions, once everything is committed.
+    func snapshots() async throws -> [PeerConnectionSnapshot] {
+        try await waitForCommits()
+        return peerConnections.compactMap { key, entry -> PeerConnectionSnapshot? in
+            guard let report = entry.stats.lastReport,
+                  let session = tracker.ongoingSession(projectId: key.projectId, meetingId: key.meetingId)
+            else { return nil }
+            return PeerConnectionSnapshot(
+                sessionId: session.id, participantId: key.participantId, pcId: key.pc,
+                reportJSON: JSONValue.object(["report": report.json, "labels": entry.labelsJSON ?? .null]).serialized())
+        }
+    }
+}
