@@ -217,3 +217,17 @@ public struct StreamInfo: Sendable, Hashable {
         self.receiverSamples = receiverSamples
     }
 }
+
+extension IngestBatch {
+    /// Adds another batch's rows. Health slices are added as rows too: the store adds figures of
+    /// equal keys, so two slices with one key mean their sum.
+    public mutating func append(_ other: IngestBatch) {
+        sessions += other.sessions
+        participants += other.participants
+        services += other.services
+        samples += other.samples
+        health += other.health
+        events += other.events
+        errors += other.errors
+    }
+}

@@ -38,8 +38,9 @@ public final class IngestPipeline: Sendable {
     public init(store: any AnalyticsStore, options: Options = Options(), logger: Logger = Logger(label: "callscope.ingest")) {
         self.store = store
         let observers = self.observers
+        let committer = BatchCommitter(store: store)
         shards = (0..<max(1, options.shards)).map { _ in
-            IngestShard(store: store, options: options, logger: logger, onCommit: { observers.notify($0) })
+            IngestShard(committer: committer, options: options, logger: logger, onCommit: { observers.notify($0) })
         }
     }
 

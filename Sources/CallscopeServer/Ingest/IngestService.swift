@@ -16,7 +16,7 @@ struct IngestService: Service {
             } catch {
                 logger.error("session time-out check failed: \(error)")
             }
-            try? await cancelOnGracefulShutdown { try await Task.sleep(for: .milliseconds(intervalMs)) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(intervalMs)) }
         }
         do {
             try await pipeline.saveSnapshots()

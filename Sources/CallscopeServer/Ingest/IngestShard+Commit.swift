@@ -84,7 +84,7 @@ extension IngestShard {
             pendingHealth = [:]
             pendingWaiters = []
             do {
-                if !batch.isEmpty { try await store.write(batch) }
+                if !batch.isEmpty { try await committer.write(batch) }
                 committedTracker = trackerAtCut
                 touchedInFlight = []
                 for waiter in waiters { waiter.resume() }

@@ -38,7 +38,7 @@ actor IngestShard {
         var startMs: Int64
     }
 
-    let store: any AnalyticsStore
+    let committer: BatchCommitter
     let options: IngestPipeline.Options
     let logger: Logger
     var tracker: SessionTracker
@@ -57,9 +57,9 @@ actor IngestShard {
     var flushing = false
     let onCommit: @Sendable (IngestBatch) -> Void
 
-    init(store: any AnalyticsStore, options: IngestPipeline.Options, logger: Logger,
+    init(committer: BatchCommitter, options: IngestPipeline.Options, logger: Logger,
          onCommit: @escaping @Sendable (IngestBatch) -> Void) {
-        self.store = store
+        self.committer = committer
         self.options = options
         self.logger = logger
         self.onCommit = onCommit
