@@ -133,53 +133,10 @@ enum APIModels {
         var receiverSamples: Int64
     }
 
-    struct SampleDTO: Encodable {
-        var tsMs: Int64
-        var side: String
-        var bitrateKbps: Double?
-        var packets: Int64?
-        var packetsLost: Int64?
-        var lossPercent: Double?
-        var jitterMs: Double?
-        var rttMs: Double?
-        var fps: Double?
-        var frameWidth: Int?
-        var frameHeight: Int?
-        var freezeCount: Int64?
-        var freezeDurationMs: Double?
-        var concealmentPercent: Double?
-        var jitterBufferDelayMs: Double?
-        var qualityLimitation: String?
-        var bytesTotal: Int64?
-        var packetsTotal: Int64?
-        var packetsLostTotal: Int64?
-
-        init(_ s: StreamSample) {
-            tsMs = s.tsMs
-            side = s.side.rawValue
-            bitrateKbps = s.bitrateKbps
-            packets = s.packets
-            packetsLost = s.packetsLost
-            lossPercent = s.lossPercent
-            jitterMs = s.jitterMs
-            rttMs = s.rttMs
-            fps = s.fps
-            frameWidth = s.frameWidth
-            frameHeight = s.frameHeight
-            freezeCount = s.freezeCount
-            freezeDurationMs = s.freezeDurationMs
-            concealmentPercent = s.concealmentPercent
-            jitterBufferDelayMs = s.jitterBufferDelayMs
-            qualityLimitation = s.qualityLimitation?.rawValue
-            bytesTotal = s.bytesTotal
-            packetsTotal = s.packetsTotal
-            packetsLostTotal = s.packetsLostTotal
-        }
-    }
-
+    /// Samples are sent as ``StreamSample`` encodes itself: its field names are the API's.
     struct SamplesDTO: ResponseEncodable {
         var stream: StreamDTO
-        var samples: [SampleDTO]
+        var samples: [StreamSample]
     }
 
     struct EventDTO: ResponseEncodable {

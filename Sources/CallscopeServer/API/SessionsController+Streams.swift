@@ -20,7 +20,7 @@ extension SessionsController {
         let q = QueryReader(request)
         let side = try q.enumValue("side", StreamSide.self)
         let samples = try await store.samples(streamId: streamId, side: side, fromMs: try q.int("from"), toMs: try q.int("to"))
-        return APIModels.SamplesDTO(stream: Self.dto(stream), samples: samples.map(APIModels.SampleDTO.init))
+        return APIModels.SamplesDTO(stream: Self.dto(stream), samples: samples)
     }
 
     @Sendable func errors(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.ErrorDTO> {
