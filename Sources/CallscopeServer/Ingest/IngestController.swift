@@ -41,19 +41,31 @@ struct IngestController: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: reply.httpBody)))
     }
 
-    /// One frame in, one answer frame out, in order. A frame over the size limit closes the
+    /// One answer frame per frame, in order. Frames are applied one after another as they
+    /// arrive, and each is answered once its commit is durable, so a client that keeps several
+    /// frames in flight has them written together. A frame over the size limit closes the
     /// connection with WebSocket code 1009 (the client resends after reconnecting, in smaller batches).
     private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                        caller: Authenticator.IngestCaller, logger: Logger) async throws {
-        for try await message in inbound.messages(maxSize: configuration.maxBodyBytes) {
-            let reply: IngestRequestHandler.Reply
-            switch message {
-            case .text(let text):
-                reply = await handler.handle(body: text.utf8, caller: caller, serverNowMs: Clock.nowMs())
-            case .binary(let buffer):
-                reply = await handler.handle(body: buffer.readableBytesView, caller: caller, serverNowMs: Clock.nowMs())
+        let (answers, answerQueue) = AsyncStream<IngestRequestHandler.PendingReply>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await pending in answers {
+                    try await outbound.write(.text(await pending.reply().frame))
+                }
             }
-            try await outbound.write(.text(reply.frame))
+            defer { answerQueue.finish() }
+            for try await message in inbound.messages(maxSize: configuration.maxBodyBytes) {
+                switch message {
+                case .text(let text):
+                    answerQueue.yield(await handler.stage(body: text.utf8, caller: caller, serverNowMs: Clock.nowMs()))
+                case .binary(let buffer):
+                    answerQueue.yield(await handler.stage(body: buffer.readableBytesView, caller: caller,
+                                                          serverNowMs: Clock.nowMs()))
+                }
+            }
+            answerQueue.finish()
+            try await group.waitForAll()
         }
     }
 }

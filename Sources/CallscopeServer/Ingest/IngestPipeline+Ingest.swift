@@ -9,6 +9,17 @@ extension IngestPipeline {
     public func ingest(_ messages: [IngestMessage], projectId: String, serverNowMs: Int64,
                        rejected: (index: Int, error: IngestValidationError)? = nil,
                        batchIsArray: Bool = true) async throws -> IngestResult {
+        try await stage(messages, projectId: projectId, serverNowMs: serverNowMs, rejected: rejected,
+                        batchIsArray: batchIsArray).durable()
+    }
+
+    /// Like ``ingest(_:projectId:serverNowMs:rejected:batchIsArray:)`` but returns as soon as the
+    /// messages are applied, with the commit still to wait for. A connection stages its frames in
+    /// order and answers each once it is durable, so that its next frames are worked on while
+    /// the previous ones are being written.
+    public func stage(_ messages: [IngestMessage], projectId: String, serverNowMs: Int64,
+                      rejected: (index: Int, error: IngestValidationError)? = nil,
+                      batchIsArray: Bool = true) async throws -> StagedIngest {
         var result = IngestResult()
         var routed: [(index: Int, message: IngestMessage)] = []
         routed.reserveCapacity(messages.count)
@@ -28,19 +39,21 @@ extension IngestPipeline {
         }
 
         // Consecutive messages of one meeting go to its shard together.
+        var commits: [(shard: IngestShard, generation: Int)] = []
         var start = routed.startIndex
         while start < routed.endIndex {
             let target = shardOf(routed[start].message, projectId: projectId)
             var end = start + 1
             while end < routed.endIndex, shardOf(routed[end].message, projectId: projectId) === target { end += 1 }
-            let part = try await target.ingest(routed[start..<end], projectId: projectId, serverNowMs: serverNowMs,
-                                               batchIsArray: batchIsArray)
-            result.merge(part)
-            if result.rejected != nil { return result }
+            let part = await target.stage(routed[start..<end], projectId: projectId, serverNowMs: serverNowMs,
+                                          batchIsArray: batchIsArray)
+            result.merge(part.result)
+            commits.append((target, part.generation))
+            if result.rejected != nil { break }
             start = end
         }
-        result.rejected = rejected
-        return result
+        if result.rejected == nil { result.rejected = rejected }
+        return StagedIngest(result: result, commits: commits)
     }
 
     private func shardOf(_ message: IngestMessage, projectId: String) -> IngestShard {
@@ -59,5 +72,17 @@ extension IngestPipeline {
                               serverNowMs: Int64) async throws -> Bool {
         try await shard(projectId: session.projectId, meetingId: session.meetingId)
             .recordService(change, projectId: session.projectId, tsMs: tsMs, serverNowMs: serverNowMs)
+    }
+}
+
+/// An applied request whose commits may still be running.
+public struct StagedIngest: Sendable {
+    let result: IngestResult
+    let commits: [(shard: IngestShard, generation: Int)]
+
+    /// The answer, once every commit holding the request's messages is durable.
+    public func durable() async throws -> IngestResult {
+        for commit in commits { try await commit.shard.waitDurable(commit.generation) }
+        return result
     }
 }

@@ -22,28 +22,61 @@ struct IngestRequestHandler: Sendable {
         }
     }
 
+    /// An answer that may still wait for a commit.
+    struct PendingReply: Sendable {
+        fileprivate enum State: Sendable {
+            case ready(Reply)
+            case staged(StagedIngest)
+        }
+
+        fileprivate let state: State
+
+        func reply() async -> Reply {
+            switch state {
+            case .ready(let reply):
+                return reply
+            case .staged(let staged):
+                do {
+                    return IngestRequestHandler.reply(for: try await staged.durable())
+                } catch {
+                    return IngestRequestHandler.failure(APIError(
+                        .serviceUnavailable, code: "storage_unavailable",
+                        message: "the request was not stored (resend it; anything of it already stored is recognised as a duplicate): \(error)"))
+                }
+            }
+        }
+    }
+
     func handle(body: some Collection<UInt8>, caller: Authenticator.IngestCaller, serverNowMs: Int64) async -> Reply {
+        await stage(body: body, caller: caller, serverNowMs: serverNowMs).reply()
+    }
+
+    /// Parses, decodes and applies a body; the answer waits for the commit.
+    func stage(body: some Collection<UInt8>, caller: Authenticator.IngestCaller, serverNowMs: Int64) async -> PendingReply {
         let parsed: JSONValue
         do {
             parsed = try JSONValue.parse(body)
         } catch {
-            return failure(APIError(.badRequest, code: "invalid_json", message: "\(error)"))
+            return PendingReply(state: .ready(Self.failure(APIError(.badRequest, code: "invalid_json", message: "\(error)"))))
         }
         let (messages, rejected) = decodePrefix(parsed)
         if case .backend = caller, let i = messages.firstIndex(where: { if case .service = $0.payload { false } else { true } }) {
-            return failure(APIError(.forbidden, code: "forbidden",
-                                    message: "an API token may send service messages only; use the project's ingest key",
-                                    field: Self.path(i, "type", single: parsed.array == nil)))
+            return PendingReply(state: .ready(Self.failure(APIError(
+                .forbidden, code: "forbidden", message: "an API token may send service messages only; use the project's ingest key",
+                field: Self.path(i, "type", single: parsed.array == nil)))))
         }
-        let result: IngestResult
         do {
-            result = try await pipeline.ingest(messages, projectId: caller.project.id, serverNowMs: serverNowMs,
-                                               rejected: rejected, batchIsArray: parsed.array != nil)
+            return PendingReply(state: .staged(try await pipeline.stage(
+                messages, projectId: caller.project.id, serverNowMs: serverNowMs, rejected: rejected,
+                batchIsArray: parsed.array != nil)))
         } catch {
-            return failure(APIError(.serviceUnavailable, code: "storage_unavailable",
-                                    message: "nothing of this request was stored: \(error)"))
+            return PendingReply(state: .ready(Self.failure(APIError(
+                .serviceUnavailable, code: "storage_unavailable", message: "the request was not stored: \(error)"))))
         }
-        var members = Self.members(of: result)
+    }
+
+    static func reply(for result: IngestResult) -> Reply {
+        var members = members(of: result)
         guard let rejected = result.rejected else { return Reply(status: .ok, members: members) }
         let error = rejected.error
         members["error"] = .object([
@@ -109,7 +142,7 @@ struct IngestRequestHandler: Sendable {
         return members
     }
 
-    func failure(_ error: APIError) -> Reply {
+    static func failure(_ error: APIError) -> Reply {
         Reply(status: error.status, members: [
             "error": .object([
                 "code": .string(error.code), "message": .string(error.message),

@@ -50,12 +50,26 @@ extension IngestShard {
         }
     }
 
+    /// The generation that will hold everything collected so far; the caller waits for it with
+    /// ``waitDurable(_:)``, possibly after staging more requests (a connection's next frames).
+    func stageCommit() -> Int {
+        collectingHasWaiters = true
+        startFlushingIfIdle()
+        return collecting
+    }
+
+    /// Returns once generation `generation` is durable; throws the commit's error if it failed.
+    func waitDurable(_ generation: Int) async throws {
+        if let error = failed[generation] { throw error }
+        if generation <= committedThrough { return }
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
+            waiters[generation, default: []].append(waiter)
+        }
+    }
+
     /// Waits until everything collected so far is durable.
     func commitPending() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            pendingWaiters.append(continuation)
-            startFlushingIfIdle()
-        }
+        try await waitDurable(stageCommit())
     }
 
     /// Waits for the commits in flight (used before a shutdown snapshot).
@@ -70,36 +84,42 @@ extension IngestShard {
     }
 
     private func flushLoop() async {
-        while !pendingWaiters.isEmpty || !pending.isEmpty || !pendingHealth.isEmpty {
+        while collectingHasWaiters || !pending.isEmpty || !pendingHealth.isEmpty {
+            let generation = collecting
             var batch = pending
             batch.health = pendingHealth.map { key, figures in
                 HealthSlice(sessionId: key.sessionId, participantId: key.participantId, kind: key.kind,
                             startMs: key.startMs, figures: figures)
             }
-            let waiters = pendingWaiters
             let trackerAtCut = tracker
             touchedInFlight = touchedPending
             touchedPending = []
             pending = IngestBatch()
             pendingHealth = [:]
-            pendingWaiters = []
+            collecting += 1
+            collectingHasWaiters = false
             do {
                 if !batch.isEmpty { try await committer.write(batch) }
+                committedThrough = generation
                 committedTracker = trackerAtCut
                 touchedInFlight = []
-                for waiter in waiters { waiter.resume() }
+                for waiter in waiters.removeValue(forKey: generation) ?? [] { waiter.resume() }
                 if !batch.isEmpty { onCommit(batch) }
             } catch {
-                logger.error("commit failed, \(waiters.count + pendingWaiters.count) requests refused: \(error)")
                 // Everything after the last commit goes: the failed batch and what was built on it.
+                logger.error("commit failed; requests of generations \(generation)...\(collecting) refused: \(error)")
                 tracker = committedTracker
                 for key in touchedInFlight.union(touchedPending) { peerConnections[key] = nil }
                 touchedInFlight = []
                 touchedPending = []
                 pending = IngestBatch()
                 pendingHealth = [:]
-                for waiter in waiters + pendingWaiters { waiter.resume(throwing: error) }
-                pendingWaiters = []
+                for g in [generation, collecting] {
+                    failed[g] = error
+                    for waiter in waiters.removeValue(forKey: g) ?? [] { waiter.resume(throwing: error) }
+                }
+                collecting += 1
+                collectingHasWaiters = false
             }
         }
         flushing = false

@@ -2,12 +2,13 @@ import CallscopeCore
 import CallscopeStore
 
 extension IngestShard {
-    /// Routes, derives and commits `messages` (with their indexes in the request, for errors).
-    /// Stops at the first message whose stats are refused. Returns once everything stored is durable.
+    /// Routes and derives `messages` (with their indexes in the request, for errors) and stages
+    /// what they change for the next commit. Stops at the first message whose stats are refused.
+    /// Returns the answer and the commit generation to wait for before giving it.
     /// `batchIsArray` says whether the request body was an array, so that error field paths
     /// start with `[i].` only when they should.
-    func ingest(_ messages: ArraySlice<(index: Int, message: IngestMessage)>, projectId: String, serverNowMs: Int64,
-                batchIsArray: Bool) async throws -> IngestResult {
+    func stage(_ messages: ArraySlice<(index: Int, message: IngestMessage)>, projectId: String, serverNowMs: Int64,
+               batchIsArray: Bool) -> (result: IngestResult, generation: Int) {
         var result = IngestResult()
         for (index, message) in messages {
             // Stats are derived before routing so that a refused report changes no state at all,
@@ -37,8 +38,7 @@ extension IngestShard {
             }
         }
         collectTrackerChanges()
-        try await commitPending()
-        return result
+        return (result, stageCommit())
     }
 
     private func derive(_ stats: IngestMessage.Stats, message: IngestMessage, projectId: String,

@@ -48,7 +48,16 @@ actor IngestShard {
 
     var pending = IngestBatch()
     var pendingHealth: [HealthKey: HealthAccumulator] = [:]
-    var pendingWaiters: [CheckedContinuation<Void, any Error>] = []
+    /// Commit generations: `pending` becomes generation `collecting` when it is written. A
+    /// request staged into a generation is answered once that generation is durable.
+    var collecting = 1
+    var committedThrough = 0
+    /// Whether a request waits for the generation being collected (even one with no rows:
+    /// its duplicates' originals may be in it).
+    var collectingHasWaiters = false
+    var waiters: [Int: [CheckedContinuation<Void, any Error>]] = [:]
+    /// Generations whose commit failed, with the error their requests get.
+    var failed: [Int: any Error] = [:]
     /// The tracker as of the last successful commit, to go back to if a commit fails.
     var committedTracker: SessionTracker
     /// Peer connections changed by the batch being written, and by the one collecting.
