@@ -42,9 +42,13 @@ public protocol AnalyticsStore: Sendable {
     func session(id: String) async throws -> Session?
     func services(sessionId: String) async throws -> [ServiceUse]
     func streams(sessionId: String) async throws -> [StreamInfo]
+    func stream(id: Int64) async throws -> StreamInfo?
     /// The samples of one stream, oldest first, with `fromMs <= tsMs < toMs` when bounds are given.
     func samples(streamId: Int64, side: StreamSide?, fromMs: Int64?, toMs: Int64?) async throws -> [StreamSample]
     func healthSlices(sessionId: String, participantId: String?) async throws -> [HealthSlice]
+    /// Each participant's share of time per colour and kind, classified with `limits` — what
+    /// the participant table shows, without handing every slice of a long session to the caller.
+    func healthSummaries(sessionId: String, limits: HealthThresholds) async throws -> [String: [HealthSummary]]
     func events(sessionId: String, participantId: String?) async throws -> [TimelineEvent]
     func errors(sessionId: String) async throws -> [SessionError]
 

@@ -33,6 +33,10 @@ final class FailingStore: AnalyticsStore {
     func session(id: String) async throws -> Session? { try await inner.session(id: id) }
     func services(sessionId: String) async throws -> [ServiceUse] { try await inner.services(sessionId: sessionId) }
     func streams(sessionId: String) async throws -> [StreamInfo] { try await inner.streams(sessionId: sessionId) }
+    func stream(id: Int64) async throws -> StreamInfo? { try await inner.stream(id: id) }
+    func healthSummaries(sessionId: String, limits: HealthThresholds) async throws -> [String: [HealthSummary]] {
+        try await inner.healthSummaries(sessionId: sessionId, limits: limits)
+    }
     func samples(streamId: Int64, side: StreamSide?, fromMs: Int64?, toMs: Int64?) async throws -> [StreamSample] {
         try await inner.samples(streamId: streamId, side: side, fromMs: fromMs, toMs: toMs)
     }

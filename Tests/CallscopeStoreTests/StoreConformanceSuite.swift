@@ -190,6 +190,17 @@ struct StoreConformanceSuite: Sendable {
         #expect(slices[1].startMs == 10_000 && slices[1].figures == expected)
         #expect(slices[1].figures.samples == 3 && slices[1].figures.meanJitterMs == (12.5 + 40.25 + 1) / 3)
         #expect(slices[2] == second.health[2])
+
+        // The summaries the store computes equal the core's rule applied to the slices.
+        let all = try await store.healthSlices(sessionId: f.session.id, participantId: nil)
+        let summaries = try await store.healthSummaries(sessionId: f.session.id, limits: .default)
+        #expect(summaries["alice"] == HealthSummary.summaries(of: all, limits: .default))
+        var strict = HealthThresholds()
+        strict.jitterGoodMs = 2
+        strict.jitterModerateMs = 10
+        #expect(try await store.healthSummaries(sessionId: f.session.id, limits: strict)["alice"]
+            == HealthSummary.summaries(of: all, limits: strict))
+        #expect(try await store.healthSummaries(sessionId: "no-such-session", limits: .default).isEmpty)
     }
 
     // MARK: Restarts and snapshots

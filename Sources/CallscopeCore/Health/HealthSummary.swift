@@ -23,7 +23,12 @@ public struct HealthSummary: Sendable, Hashable, Codable {
             guard let colour = slice.figures.colour(limits) else { continue }
             counts[slice.kind, default: [:]][colour, default: 0] += 1
         }
-        return MediaKind.allCases.compactMap { kind in
+        return summaries(counts: counts)
+    }
+
+    /// Summaries from counts of classified slices per kind and colour.
+    public static func summaries(counts: [MediaKind: [HealthColour: Int]]) -> [HealthSummary] {
+        MediaKind.allCases.compactMap { kind in
             guard let c = counts[kind] else { return nil }
             let total = c.values.reduce(0, +)
             let share = { (colour: HealthColour) in Double(c[colour] ?? 0) / Double(total) }

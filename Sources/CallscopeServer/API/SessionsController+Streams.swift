@@ -14,7 +14,7 @@ extension SessionsController {
         guard let streamId = context.parameters.get("streamId", as: Int64.self) else {
             throw APIError.badRequest("streamId must be an integer", field: "streamId")
         }
-        guard let stream = try await store.streams(sessionId: session.id).first(where: { $0.id == streamId }) else {
+        guard let stream = try await store.stream(id: streamId), stream.sessionId == session.id else {
             throw APIError.notFound("stream \(streamId)", field: "streamId")
         }
         let q = QueryReader(request)

@@ -56,9 +56,8 @@ struct SessionsController: Sendable {
         let session = try await session(request, context)
         let people = try await store.participants(sessionId: session.id)
         let services = try await store.services(sessionId: session.id)
-        let slices = try await store.healthSlices(sessionId: session.id, participantId: nil)
+        let health = try await store.healthSummaries(sessionId: session.id, limits: limits)
         let now = session.endMs ?? Clock.nowMs()
-        let byParticipant = Dictionary(grouping: slices, by: \.participantId)
         let participantMs = people.reduce(Int64(0)) { $0 + $1.durationMs(nowMs: now) }
         return APIModels.SessionDTO(
             sessionId: session.id, meetingId: session.meetingId, status: session.status.rawValue,
@@ -68,7 +67,7 @@ struct SessionsController: Sendable {
             errorCount: session.errorCount,
             services: services.map(Self.dto),
             participants: people.sorted { ($0.attempts.first?.joinedMs ?? 0) < ($1.attempts.first?.joinedMs ?? 0) }.map {
-                row($0, slices: byParticipant[$0.participantId] ?? [], nowMs: now)
+                row($0, health: health[$0.participantId] ?? [], nowMs: now)
             })
     }
 
@@ -76,10 +75,10 @@ struct SessionsController: Sendable {
 
     @Sendable func participants(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.ParticipantRowDTO> {
         let session = try await session(request, context)
-        let slices = Dictionary(grouping: try await store.healthSlices(sessionId: session.id, participantId: nil), by: \.participantId)
+        let health = try await store.healthSummaries(sessionId: session.id, limits: limits)
         let now = session.endMs ?? Clock.nowMs()
         return .init(items: try await store.participants(sessionId: session.id).map {
-            row($0, slices: slices[$0.participantId] ?? [], nowMs: now)
+            row($0, health: health[$0.participantId] ?? [], nowMs: now)
         })
     }
 
@@ -137,11 +136,10 @@ struct SessionsController: Sendable {
         return session
     }
 
-    func row(_ p: Participant, slices: [HealthSlice], nowMs: Int64) -> APIModels.ParticipantRowDTO {
+    func row(_ p: Participant, health: [HealthSummary], nowMs: Int64) -> APIModels.ParticipantRowDTO {
         APIModels.ParticipantRowDTO(
             participantId: p.participantId, name: p.name, joinTimeMs: p.attempts.lazy.compactMap(\.setupMs).first,
-            durationMs: p.durationMs(nowMs: nowMs), present: p.isPresent,
-            health: HealthSummary.summaries(of: slices, limits: limits).map(dto))
+            durationMs: p.durationMs(nowMs: nowMs), present: p.isPresent, health: health.map(dto))
     }
 
     static func dto(_ s: ServiceUse) -> APIModels.ServiceDTO {

@@ -99,7 +99,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func parse<T: RawRepresentable<String>>(_ type: T.Type, _ text: String, _ table: String,
+    static func parse<T: RawRepresentable<String>>(_ type: T.Type, _ text: String, _ table: String,
                                                            _ column: String) throws -> T {
         guard let value = T(rawValue: text) else { throw StoredValueError(table: table, column: column, value: text) }
         return value

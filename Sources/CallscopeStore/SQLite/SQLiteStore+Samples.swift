@@ -10,6 +10,12 @@ extension SQLiteStore {
         }
     }
 
+    public func stream(id: Int64) async throws -> StreamInfo? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM stream WHERE id = ?", arguments: [id]).map(Self.streamInfo)
+        }
+    }
+
     /// Reads only the chunks that can overlap the window: those that start before `toMs` and
     /// started after `fromMs − SampleChunkPolicy.maxSpanMs` (a range of the `(stream_id,
     /// start_ms)` index) and end at or after `fromMs`; then keeps the samples inside it.
