@@ -51,7 +51,7 @@ struct Bench: AsyncParsableCommand {
         table.add("bytes on disk per stream-sample", String(format: "%.1f B", large.bytesPerSample),
                   "whole database / samples; sample payload alone \(String(format: "%.1f B", large.chunkBytesPerSample))")
         table.add("API session overview", large.overview.summary, "\(large.participants) participants")
-        table.add("API one stream, 1 h of samples", large.samples1h.summary, "\(large.samplesPerStream) samples")
+        table.add("API one stream, whole session", large.samples1h.summary, "\(large.samplesPerStream) samples")
         table.add("API sessions list", large.list.summary, "")
         table.print()
     }
