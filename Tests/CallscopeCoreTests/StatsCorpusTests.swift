@@ -51,7 +51,7 @@ struct StatsCorpusTests {
                 guard let bitrate = sample.bitrateKbps else { continue }
                 let member = sample.side == .sender ? "[bytesSent_in_bits/s]" : "[bytesReceived_in_bits/s]"
                 let theirs = report.stats.values.filter {
-                    $0.statType == (sample.side == .sender ? "outbound-rtp" : "inbound-rtp")
+                    $0["type"] == .string(sample.side == .sender ? "outbound-rtp" : "inbound-rtp")
                         && $0["kind"] == .string(derived.key.kind.rawValue)
                 }.compactMap { $0[member]?.double }
                 if theirs.count == 1, let bitsPerSecond = theirs.first {

@@ -5,10 +5,14 @@
 /// - is iterative (an explicit stack of open containers), so hostile nesting cannot overflow the
 ///   thread stack; depth is limited to `maxDepth` and exceeding it is an error;
 /// - keeps the members of all open containers on two shared stacks (`values`, `keys`) and builds
-///   each array or dictionary once, with its final size, when the container closes;
-/// - makes strings without escapes straight from the input slice, and numbers with at most 15–16
-///   significant digits and a small exponent without any allocation (Clinger's exact fast path);
-///   everything else goes through the correctly-rounded `Double(String)`.
+///   each array or dictionary once, with its final size, when the container closes, moving the
+///   members in (no reference counting);
+/// - makes strings without escapes straight from the input slice (scanning eight bytes at a
+///   time), and long keys that are stats member names from a shared table (`knownKeys`);
+/// - reads digits eight at a time, and makes numbers of up to 19 significant digits with a small
+///   exponent without any allocation: Clinger's exact fast path up to 2^53, an exactly checked
+///   quotient above (`DecimalQuotient`); everything else goes through the correctly-rounded
+///   `Double(String)`.
 ///
 /// Strictness: no comments, no trailing commas, no leading zeros, no `NaN`, no unescaped control
 /// characters, invalid UTF-8 is an error, and only whitespace may follow the value. Escaped lone
@@ -20,9 +24,9 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     /// Members of every open container, innermost last.
-    private var values: [JSONValue] = []
+    private let values = MoveStack<JSONValue>()
     /// Keys of every open object, innermost last.
-    private var keys: [String] = []
+    private let keys = MoveStack<String>()
     private var frames: [Frame] = []
     /// Reused buffer for strings with escapes.
     private var scratch: [UInt8] = []
@@ -36,6 +40,11 @@ struct JSONParser {
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
+
+    /// Object keys that stats messages repeat thousands of times per second: the stat member
+    /// names. Only keys over 15 bytes are looked up (shorter ones are inline small strings, which
+    /// cost no allocation anyway).
+    static let knownKeys = StatField.table
 
     // MARK: - Document
 
@@ -51,7 +60,7 @@ struct JSONParser {
                     }
                     return value
                 }
-                values.append(value)
+                values.push(value)
                 skipWhitespace()
                 guard index < bytes.count else {
                     throw fail(frame.isObject ? "unexpected end of input, expected ',' or '}'"
@@ -134,29 +143,33 @@ struct JSONParser {
 
     private mutating func closeArray() -> JSONValue {
         let frame = frames.removeLast()
-        let array = Array(values[frame.valueStart...])
-        values.removeSubrange(frame.valueStart...)
-        return .array(array)
+        return .array(values.moveTop(from: frame.valueStart) { members, count in
+            Array(unsafeUninitializedCapacity: count) { array, initialized in
+                array.baseAddress?.moveInitialize(from: members, count: count)
+                initialized = count
+            }
+        })
     }
 
     private mutating func closeObject() -> JSONValue {
         let frame = frames.removeLast()
-        let count = values.count - frame.valueStart
-        var object = [String: JSONValue](minimumCapacity: count)
-        for offset in 0..<count {
-            // Later duplicates overwrite earlier ones: the last key wins.
-            object[keys[frame.keyStart + offset]] = values[frame.valueStart + offset]
-        }
-        values.removeSubrange(frame.valueStart...)
-        keys.removeSubrange(frame.keyStart...)
-        return .object(object)
+        return .object(keys.moveTop(from: frame.keyStart) { keys, count in
+            values.moveTop(from: frame.valueStart) { values, _ in
+                var object = [String: JSONValue](minimumCapacity: count)
+                for offset in 0..<count {
+                    // Later duplicates overwrite earlier ones: the last key wins.
+                    object[(keys + offset).move()] = (values + offset).move()
+                }
+                return object
+            }
+        })
     }
 
     /// Parses `"key"` and the `:` after it, leaving `index` on the value.
     private mutating func parseKey() throws(JSONParseError) {
         guard index < bytes.count else { throw fail("unexpected end of input, expected a string key") }
         guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-        keys.append(try parseString())
+        keys.push(try parseString(isKey: true))
         skipWhitespace()
         guard index < bytes.count else { throw fail("unexpected end of input, expected ':'") }
         guard bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
@@ -165,7 +178,10 @@ struct JSONParser {
 
     // MARK: - Scalars
 
+    @inline(__always)
     private mutating func skipWhitespace() {
+        // Compact JSON (what collectors send) has none: one compare settles the common case.
+        guard index < bytes.count, bytes[index] <= UInt8(ascii: " ") else { return }
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
@@ -189,16 +205,26 @@ struct JSONParser {
         index += count
     }
 
-    /// Parses a string starting at its opening quote.
-    private mutating func parseString() throws(JSONParseError) -> String {
+    /// Parses a string starting at its opening quote. A key over 15 bytes (too long for an inline
+    /// small string) that is in `knownKeys` is returned as the table's instance: no allocation.
+    private mutating func parseString(isKey: Bool = false) throws(JSONParseError) -> String {
         let start = index + 1
         var i = start
         var highBits: UInt8 = 0
+        // Eight bytes at a time while none of them needs a look (most keys and ids are plain
+        // ASCII); the byte loop below finds which one does.
+        let raw = UnsafeRawBufferPointer(bytes)
+        while i + 8 <= bytes.count, !Self.needsLook(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+            i += 8
+        }
         while i < bytes.count {
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") {
                 index = i + 1
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                if isKey, slice.count > 15, let known = Self.knownKeys.index(of: UnsafeRawBufferPointer(slice)) {
+                    return Self.knownKeys.names[known]
+                }
                 if highBits & 0x80 == 0 {
                     // Pure ASCII is valid UTF-8: no validation pass needed.
                     return String(decoding: slice, as: UTF8.self)
@@ -218,6 +244,19 @@ struct JSONParser {
             i += 1
         }
         throw fail("unterminated string", at: bytes.count)
+    }
+
+    /// Whether any of eight string bytes is a quote, a backslash, a control character or not
+    /// ASCII (SWAR: a byte is flagged through its high bit, without branching per byte).
+    @inline(__always)
+    private static func needsLook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let quote = hasZeroByte(word ^ (ones &* 0x22))
+        let backslash = hasZeroByte(word ^ (ones &* 0x5C))
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return (quote | backslash | control | (word & highs)) != 0
     }
 
     /// The slow path for strings with escapes: decodes into `scratch`, then validates once.
@@ -340,6 +379,7 @@ struct JSONParser {
             i += 1
             if i < bytes.count, isDigit(bytes[i]) { throw fail("invalid number, leading zeros are not allowed", at: i) }
         } else {
+            _ = takeDigitRuns(at: &i, into: &mantissa, significantDigits: &significantDigits)
             while i < bytes.count, isDigit(bytes[i]) {
                 if significantDigits < 19 {
                     mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- UInt8(ascii: "0"))
@@ -354,6 +394,13 @@ struct JSONParser {
             i += 1
             guard i < bytes.count, isDigit(bytes[i]) else {
                 throw fail("invalid number, expected a digit after '.'", at: i)
+            }
+            while mantissa == 0, i < bytes.count, bytes[i] == UInt8(ascii: "0") {
+                fractionDigits += 1  // a leading zero of the fraction only scales
+                i += 1
+            }
+            if mantissa != 0 || (i < bytes.count && isDigit(bytes[i])) {
+                fractionDigits += takeDigitRuns(at: &i, into: &mantissa, significantDigits: &significantDigits)
             }
             while i < bytes.count, isDigit(bytes[i]) {
                 let digit = UInt64(bytes[i] &- UInt8(ascii: "0"))
@@ -400,9 +447,69 @@ struct JSONParser {
             }
             return negative ? -value : value
         }
+        if !truncated, decimalExponent < 0, let value = DecimalQuotient.value(mantissa, dividedByPowerOfTen: -decimalExponent) {
+            return negative ? -value : value
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         guard let value = Double(text) else { throw fail("invalid number", at: start) }
         return value
+    }
+
+    /// 10^count for count in 0...8 (a switch: no array bounds check or lazy global on this path).
+    @inline(__always)
+    private static func powerOfTen(_ count: Int) -> UInt64 {
+        switch count {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        default: 100_000_000
+        }
+    }
+
+    /// Adds runs of up to eight digits at a time to `mantissa` (SWAR: one load, no per-digit
+    /// branch) while it stays within 19 digits, and returns how many digits it took; the
+    /// per-digit loops handle what is left (the last bytes of the input, very long numbers).
+    @inline(__always)
+    private func takeDigitRuns(at i: inout Int, into mantissa: inout UInt64, significantDigits: inout Int) -> Int {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var taken = 0
+        while i + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let count = Self.leadingDigitCount(word)
+            guard count > 0, significantDigits + count <= 19 else { break }
+            mantissa = mantissa &* Self.powerOfTen(count) &+ Self.value(ofLeadingDigits: count, in: word)
+            significantDigits += count
+            taken += count
+            i += count
+            if count < 8 { break }
+        }
+        return taken
+    }
+
+    /// How many of the eight bytes (first byte lowest) are ASCII digits before the first that is
+    /// not. A byte is a digit when its high nibble is 3 and adding 6 keeps it so; carries from a
+    /// non-digit only reach bytes after it, which do not count.
+    @inline(__always)
+    private static func leadingDigitCount(_ word: UInt64) -> Int {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
+        let notThree = (word & highNibbles) ^ threes
+        let aboveNine = ((word &+ 0x0606_0606_0606_0606) & highNibbles) ^ threes
+        return (notThree | aboveNine).trailingZeroBitCount / 8
+    }
+
+    /// The value of the first `count` (1...8) digits of `word`: shifted so that they are the
+    /// last of eight (the bytes shifted in read as leading zeros), then combined pairwise.
+    @inline(__always)
+    private static func value(ofLeadingDigits count: Int, in word: UInt64) -> UInt64 {
+        var digits = (word & 0x0F0F_0F0F_0F0F_0F0F) << UInt64(8 * (8 - count))
+        digits = (digits &* 2561) >> 8
+        digits = ((digits & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((digits & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {

@@ -15,12 +15,12 @@ enum MediaKindResolver {
         case audio, video
     }
 
-    static func kind(rtp: StatObject, label: StreamLabel, track: StatObject?, mediaSource: StatObject?,
+    static func kind(rtp: StatRecord, label: StreamLabel, track: StatRecord?, mediaSource: StatRecord?,
                      report: StatsReport) -> MediaKind? {
         let base: Base
         if let kind = rtpKind(rtp) {
             base = kind
-        } else if let mimeType = rtp.text("codecId").flatMap({ report.stats[$0]?.text("mimeType") }),
+        } else if let mimeType = rtp.text(.codecId).flatMap({ report.records[$0]?.text(.mimeType) }),
                   let kind = mimeKind(mimeType) {
             base = kind
         } else if let kind = track.flatMap(rtpKind) ?? mediaSource.flatMap(rtpKind) {
@@ -46,8 +46,8 @@ enum MediaKindResolver {
     }
 
     /// The stat's own `kind`, or `mediaType` as Chrome before 2020 and old Firefox call it.
-    static func rtpKind(_ stat: StatObject) -> Base? {
-        switch stat.text("kind") ?? stat.text("mediaType") {
+    static func rtpKind(_ stat: StatRecord) -> Base? {
+        switch stat.text(.kind) ?? stat.text(.mediaType) {
         case "audio": return .audio
         case "video": return .video
         default: return nil
@@ -60,8 +60,8 @@ enum MediaKindResolver {
         return nil
     }
 
-    private static func isScreenHint(_ stat: StatObject?) -> Bool {
-        guard let hint = stat?.text("contentHint") else { return false }
+    private static func isScreenHint(_ stat: StatRecord?) -> Bool {
+        guard let hint = stat?.text(.contentHint) else { return false }
         return hint == "detail" || hint == "text"
     }
 }

@@ -28,7 +28,7 @@ public struct PeerConnectionStats: Sendable {
     public var options: StatsDerivationOptions
     /// The last full report, after delta application; `nil` before the first full report.
     public private(set) var lastReport: StatsReport?
-    private var rtpCounters: [String: RtpCounters] = [:]
+    private var rtpCounters = RtpCounterStore()
     private var remoteCounters: [String: RemoteRtpCounters] = [:]
 
     public init(options: StatsDerivationOptions = StatsDerivationOptions()) {
@@ -72,7 +72,8 @@ public struct PeerConnectionStats: Sendable {
     private mutating func derive(context: StreamContext) -> [DerivedSample] {
         guard let report = lastReport else { return [] }
         var pass = StatsDerivationPass(report: report, context: context, options: options,
-                                       previousRtp: rtpCounters, previousRemote: remoteCounters)
+                                       rtp: rtpCounters, previousRemote: remoteCounters)
+        rtpCounters = RtpCounterStore()  // the pass holds the only reference: updates stay in place
         let samples = pass.run()
         rtpCounters = pass.rtp
         remoteCounters = pass.remote

@@ -17,13 +17,13 @@ struct RemoteRtpCounters: Sendable, Hashable {
     /// seen (remote-inbound only).
     var localPacketsSent: Double?
 
-    init(_ stat: StatObject, timestampMs: Double, localPacketsSent: Double?) {
+    init(_ stat: StatRecord, timestampMs: Double, localPacketsSent: Double?) {
         self.timestampMs = timestampMs
-        packetsLost = stat.number("packetsLost")
-        packetsReceived = stat.number("packetsReceived")
-        reportsReceived = stat.number("reportsReceived")
-        totalRoundTripTime = stat.number("totalRoundTripTime")
-        roundTripTimeMeasurements = stat.number("roundTripTimeMeasurements")
+        packetsLost = stat.number(.packetsLost)
+        packetsReceived = stat.number(.packetsReceived)
+        reportsReceived = stat.number(.reportsReceived)
+        totalRoundTripTime = stat.number(.totalRoundTripTime)
+        roundTripTimeMeasurements = stat.number(.roundTripTimeMeasurements)
         self.localPacketsSent = localPacketsSent
     }
 

@@ -25,7 +25,35 @@ struct SampleAccumulator {
     private var bytesTotal: Double?
     private var packetsTotal: Double?
     private var packetsLostTotal: Double?
-    private var largest: RtpFigures?
+    private var largest: Layer?
+
+    /// What the largest active layer gives the stream. Only these fields, not the whole
+    /// `RtpFigures`, so that the accumulator stays small enough to copy cheaply.
+    private struct Layer {
+        var statId: String
+        var pixels: Double
+        var bytes: Double
+        var fps: Double?
+        var frameWidth: Double?
+        var frameHeight: Double?
+        var qualityLimitation: QualityLimitationReason?
+
+        init(_ figures: RtpFigures) {
+            statId = figures.statId
+            pixels = figures.pixels
+            bytes = figures.bytesTotal ?? 0
+            fps = figures.fps
+            frameWidth = figures.frameWidth
+            frameHeight = figures.frameHeight
+            qualityLimitation = figures.qualityLimitation
+        }
+
+        func isLarger(than other: Layer) -> Bool {
+            if pixels != other.pixels { return pixels > other.pixels }
+            if bytes != other.bytes { return bytes > other.bytes }
+            return statId < other.statId
+        }
+    }
 
     init(_ figures: RtpFigures) {
         tsMs = figures.tsMs
@@ -61,16 +89,10 @@ struct SampleAccumulator {
         Self.sum(&bytesTotal, figures.bytesTotal)
         Self.sum(&packetsTotal, figures.packetsTotal)
         Self.sum(&packetsLostTotal, figures.packetsLostTotal)
-        if figures.isActive, largest.map({ Self.isLarger(figures, than: $0) }) ?? true {
-            largest = figures
+        if figures.isActive {
+            let layer = Layer(figures)
+            if largest.map({ layer.isLarger(than: $0) }) ?? true { largest = layer }
         }
-    }
-
-    private static func isLarger(_ layer: RtpFigures, than other: RtpFigures) -> Bool {
-        if layer.pixels != other.pixels { return layer.pixels > other.pixels }
-        let bytes = layer.bytesTotal ?? 0, otherBytes = other.bytesTotal ?? 0
-        if bytes != otherBytes { return bytes > otherBytes }
-        return layer.statId < other.statId
     }
 
     private static func sum(_ total: inout Double?, _ value: Double?) {

@@ -6,81 +6,79 @@ struct StatsDerivationPass {
     let index: StatsReportIndex
     let context: StreamContext
     let options: StatsDerivationOptions
-    let previousRtp: [String: RtpCounters]
     let previousRemote: [String: RemoteRtpCounters]
-    /// Counters to remember for the next report (filled during `run()`).
-    var rtp: [String: RtpCounters] = [:]
+    /// rtp counters by stat id: the previous pass's on the way in, this pass's on the way out.
+    /// Updated in place (one lookup per stat) rather than rebuilt; see `remember(_:id:)`.
+    var rtp: RtpCounterStore
+    /// Remote counters to remember for the next report (filled during `run()`).
     var remote: [String: RemoteRtpCounters] = [:]
-
-    private struct GroupKey: Hashable {
-        var key: StreamKey
-        var side: StreamSide
-    }
+    /// `candidatePairRttMs` of the last transport asked about: every rtp stat of a connection
+    /// usually shares one transport, so its pair is looked up once per pass, not once per stat.
+    private var lastPairRtt: (transportId: String?, rttMs: Double?)?
 
     init(report: StatsReport, context: StreamContext, options: StatsDerivationOptions,
-         previousRtp: [String: RtpCounters], previousRemote: [String: RemoteRtpCounters]) {
+         rtp: RtpCounterStore, previousRemote: [String: RemoteRtpCounters]) {
         self.report = report
         self.index = StatsReportIndex(report)
         self.context = context
         self.options = options
-        self.previousRtp = previousRtp
+        self.rtp = rtp
         self.previousRemote = previousRemote
-        rtp.reserveCapacity(index.inboundIds.count + index.outboundIds.count)
     }
 
     mutating func run() -> [DerivedSample] {
-        var groups: [GroupKey: SampleAccumulator] = [:]
-        var order: [GroupKey] = []
-        func add(_ key: StreamKey, _ side: StreamSide, _ figures: RtpFigures) {
-            let group = GroupKey(key: key, side: side)
-            if groups[group]?.add(figures) == nil {
-                groups[group] = SampleAccumulator(figures)
-                order.append(group)
+        rtp.startPass()
+        var groups = SampleGroups(capacity: index.inbound.count + index.outbound.count)
+        // One `RtpFigures`, overwritten per stat: it is large, and passing it by reference keeps
+        // it from being copied on the way out of `inbound`/`outbound`.
+        var figures = RtpFigures(statId: "", tsMs: 0)
+        for (id, slot) in index.inbound {
+            if let key = inbound(id: id, report.records.values[slot], into: &figures) {
+                groups.add(key, .receiver, figures)
             }
         }
-        for id in index.inboundIds {
-            if let stat = report.stats[id], case let (key, figures)? = inbound(id: id, stat) {
-                add(key, .receiver, figures)
-            }
-        }
-        for id in index.outboundIds {
-            if let stat = report.stats[id], case let (key, figures)? = outbound(id: id, stat) {
-                add(key, .sender, figures)
+        for (id, slot) in index.outbound {
+            if let key = outbound(id: id, report.records.values[slot], into: &figures) {
+                groups.add(key, .sender, figures)
             }
         }
         // Counters of stats that left the report are not carried over: `rtp` and `remote` hold
         // only what this report had, so state does not grow over a long call.
-        order.sort { lhs, rhs in
-            if lhs.side != rhs.side { return lhs.side == .receiver }
-            if lhs.key.senderId != rhs.key.senderId { return lhs.key.senderId < rhs.key.senderId }
-            if lhs.key.receiverId != rhs.key.receiverId { return (lhs.key.receiverId ?? "") < (rhs.key.receiverId ?? "") }
-            return lhs.key.kind.rawValue < rhs.key.kind.rawValue
-        }
-        return order.compactMap { group in
-            groups[group].map { DerivedSample(key: group.key, sample: $0.sample(side: group.side)) }
-        }
+        rtp.endPass()
+        return groups.samples()
     }
 
     // MARK: - Shared
 
     /// The stat's `timestamp` as the sample time; `nil` (skip the stat) when it has none, since a
     /// sample cannot be placed on the time axis without one.
-    func timestamp(_ stat: StatObject) -> (ms: Double, tsMs: Int64)? {
-        guard let ms = stat.number("timestamp"), let tsMs = Int64(saturating: ms) else { return nil }
+    func timestamp(_ stat: StatRecord) -> (ms: Double, tsMs: Int64)? {
+        guard let ms = stat.number(.timestamp), let tsMs = Int64(saturating: ms) else { return nil }
         return (ms, tsMs)
     }
 
-    func stat(_ stat: StatObject, reference member: String) -> StatObject? {
-        stat.text(member).flatMap { report.stats[$0] }
+    func stat(_ stat: StatRecord, reference member: StatField) -> StatRecord? {
+        stat.text(member).flatMap { report.records[$0] }
     }
 
-    /// Fallback RTT: the selected candidate pair's `currentRoundTripTime` × 1000.
-    func candidatePairRttMs(_ rtp: StatObject) -> Double? {
-        index.selectedPair(for: rtp, in: report)?.gauge("currentRoundTripTime").map { $0 * 1000 }
+    /// Fallback RTT: the selected candidate pair's `currentRoundTripTime` × 1000. Depends only on
+    /// the rtp stat's `transportId`, hence the memo.
+    mutating func candidatePairRttMs(_ rtp: StatRecord) -> Double? {
+        let transportId = rtp.text(.transportId)
+        if let last = lastPairRtt, last.transportId == transportId { return last.rttMs }
+        let rttMs = index.selectedPair(transportId: transportId, in: report)?.gauge(.currentRoundTripTime).map { $0 * 1000 }
+        lastPairRtt = (transportId, rttMs)
+        return rttMs
+    }
+
+    /// Remembers an rtp stat's counters for the next pass; returns what the previous pass
+    /// remembered for it.
+    mutating func remember(_ counters: RtpCounters, id: String) -> RtpCounters? {
+        rtp.replace(id, with: counters)
     }
 
     /// Compares a remote stat with its last fresh state and remembers the state for next time.
-    mutating func remoteUpdate(id: String, _ stat: StatObject, localPacketsSent: Double?) -> RemoteUpdate? {
+    mutating func remoteUpdate(id: String, _ stat: StatRecord, localPacketsSent: Double?) -> RemoteUpdate? {
         guard case let (ms, _)? = timestamp(stat) else { return nil }
         let current = RemoteRtpCounters(stat, timestampMs: ms, localPacketsSent: localPacketsSent)
         let update = RemoteUpdate(current: current, previous: previousRemote[id], maxGapMs: options.maxGapMs)

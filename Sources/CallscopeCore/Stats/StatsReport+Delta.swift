@@ -36,19 +36,26 @@ extension StatsReport {
             throw StatsInputError(field: "delta", message: "expected an object keyed by stat id")
         }
         var reportTimestampMs = timestampMs
+        // Checked in full before anything changes. Each stat's place in `records` is looked up
+        // once, here, and reused below.
+        var updates: [(id: String, slot: Dictionary<String, StatRecord>.Index?, members: StatObject)] = []
+        updates.reserveCapacity(entries.count)
+        var removals: [String] = []
         for (id, entry) in entries {
             switch entry {
             case .null:
-                continue
+                removals.append(id)
             case .object(let members):
+                let slot = records.index(forKey: id)
                 if let type = members["type"] {
                     guard case .string = type else {
                         throw StatsInputError(field: "delta.\(id).type", message: "expected a string")
                     }
-                } else if stats[id] == nil {
+                } else if slot == nil {
                     throw StatsInputError(field: "delta.\(id).type",
                                           message: "a stat that is not in the previous report needs a string type")
                 }
+                updates.append((id, slot, members))
             case .number(let number) where id == "timestamp":
                 if reportTimestampMs == nil { reportTimestampMs = number }
             default:
@@ -58,43 +65,54 @@ extension StatsReport {
 
         // Stats whose entry carries its own timestamp keep it; usually none, so no allocation.
         var ownTimestamps: Set<String> = []
-        for (id, entry) in entries {
-            switch entry {
-            case .null:
-                stats.removeValue(forKey: id)
-            case .object(let members):
-                if case .number(let stamp)? = members["timestamp"], stamp != 0 {
-                    ownTimestamps.insert(id)
-                }
-                Self.merge(members, into: &stats[id, default: [:]], id: id)
-            default:
-                continue  // the rtcstats top-level timestamp
-            }
+        // Existing stats first, in place through their slots: removing or inserting stats could
+        // move the others. (Ids are unique in a delta, so the order of the three steps does
+        // not change the result.)
+        for (id, slot, members) in updates {
+            guard let slot else { continue }
+            if Self.merge(members, into: &records.values[slot], id: id) { ownTimestamps.insert(id) }
+        }
+        for id in removals { records.removeValue(forKey: id) }
+        for (id, slot, members) in updates where slot == nil {
+            var stat = StatRecord()
+            if Self.merge(members, into: &stat, id: id) { ownTimestamps.insert(id) }
+            records[id] = stat
         }
 
         guard let reportTimestampMs else { return }
-        let stamp = JSONValue.number(reportTimestampMs)
-        // Walks indices rather than `stats.values` so that no second reference to the storage
+        // Walks indices rather than `records.values` so that no second reference to the storage
         // exists while writing: every write stays in place.
-        var index = stats.startIndex
-        while index != stats.endIndex {
-            if ownTimestamps.isEmpty || !ownTimestamps.contains(stats.keys[index]) {
-                stats.values[index]["timestamp"] = stamp
+        var index = records.startIndex
+        while index != records.endIndex {
+            if ownTimestamps.isEmpty || !ownTimestamps.contains(records.keys[index]) {
+                records.values[index].set(.timestamp, number: reportTimestampMs)
             }
-            index = stats.index(after: index)
+            index = records.index(after: index)
         }
     }
 
-    private static func merge(_ members: StatObject, into stat: inout StatObject, id: String) {
+    /// Merges one delta entry into its stat; returns whether the entry carries the stat's own
+    /// (non-zero, numeric) `timestamp`.
+    private static func merge(_ members: StatObject, into stat: inout StatRecord, id: String) -> Bool {
+        var ownTimestamp = false
         for (name, value) in members {
-            if case .null = value {
-                stat.removeValue(forKey: name)
-            } else {
-                stat[name] = value
+            guard let field = StatField(name: name) else {
+                stat.set(name, value.isNull ? nil : value)
+                continue
+            }
+            switch value {
+            case .null:
+                stat.set(field, nil)
+            case .number(let number):
+                if field == .timestamp && number != 0 { ownTimestamp = true }
+                stat.set(field, number: number)
+            default:
+                stat.set(field, value)
             }
         }
-        if case .string? = stat["id"] {} else {
-            stat["id"] = .string(id)
+        if stat.text(.id) == nil {
+            stat.set(.id, .string(id))
         }
+        return ownTimestamp
     }
 }

@@ -10,18 +10,29 @@
 ///     """#))
 /// report["T01"]?["selectedCandidatePairId"]   // .string("CP1")
 /// ```
+///
+/// Stored as `StatRecord`s (members keyed by small integers, numbers unboxed) because every
+/// delta rewrites most of a report and every tick derives from all of it; `stats` and the
+/// subscript give the dictionary form.
 public struct StatsReport: Sendable, Hashable {
-    /// Stat objects by id.
-    public var stats: [String: StatObject]
+    /// Stat objects by id, in the form ingest reads and writes on every tick (see `StatRecord`).
+    var records: [String: StatRecord]
+
+    /// Stat objects by id. Built on each access from the compact storage: for importers, tests
+    /// and tools, not for per-tick code (which uses `records`).
+    public var stats: [String: StatObject] {
+        get { records.mapValues(\.object) }
+        set { records = newValue.mapValues(StatRecord.init) }
+    }
 
     /// An empty report: the base to apply a first rtcstats-style delta to.
     public init() {
-        stats = [:]
+        records = [:]
     }
 
     /// A report from stat objects that are already keyed by id; not validated.
     public init(stats: [String: StatObject]) {
-        self.stats = stats
+        records = stats.mapValues(StatRecord.init)
     }
 
     /// Parses a full report in either of the two shapes collectors send.
@@ -36,7 +47,7 @@ public struct StatsReport: Sendable, Hashable {
     public init(parsing value: JSONValue) throws(StatsInputError) {
         switch value {
         case .array(let elements):
-            var stats = [String: StatObject](minimumCapacity: elements.count)
+            var records = [String: StatRecord](minimumCapacity: elements.count)
             for (position, element) in elements.enumerated() {
                 let path = "report[\(position)]"
                 guard case .object(let members) = element else {
@@ -48,27 +59,28 @@ public struct StatsReport: Sendable, Hashable {
                 guard case .string? = members["type"] else {
                     throw StatsInputError(field: path + ".type", message: "expected a string")
                 }
-                stats[id] = members
+                records[id] = StatRecord(members)
             }
-            self.stats = stats
+            self.records = records
         case .object(let entries):
-            var stats = [String: StatObject](minimumCapacity: entries.count)
+            var records = [String: StatRecord](minimumCapacity: entries.count)
             for (id, entry) in entries {
                 let path = "report.\(id)"
-                guard case .object(var members) = entry else {
+                guard case .object(let members) = entry else {
                     throw StatsInputError(field: path, message: "expected a stat object")
                 }
                 guard case .string? = members["type"] else {
                     throw StatsInputError(field: path + ".type", message: "expected a string")
                 }
+                var record = StatRecord(members)
                 switch members["id"] {
-                case nil: members["id"] = .string(id)
+                case nil: record.set(.id, .string(id))
                 case .string?: break
                 default: throw StatsInputError(field: path + ".id", message: "expected a string")
                 }
-                stats[id] = members
+                records[id] = record
             }
-            self.stats = stats
+            self.records = records
         default:
             throw StatsInputError(field: "report", message: "expected an array of stat objects or an object keyed by stat id")
         }
@@ -76,16 +88,16 @@ public struct StatsReport: Sendable, Hashable {
 
     /// The stat object with this id.
     public subscript(id: String) -> StatObject? {
-        get { stats[id] }
-        set { stats[id] = newValue }
+        get { records[id]?.object }
+        set { records[id] = newValue.map(StatRecord.init) }
     }
 
     /// The number of stat objects.
-    public var count: Int { stats.count }
+    public var count: Int { records.count }
 
     /// The report as JSON, keyed by stat id (the shape `init(parsing:)` and rtcstats accept):
     /// for storing the last report so that `PeerConnectionStats(restoring:)` can resume.
     public var json: JSONValue {
-        .object(stats.mapValues { .object($0) })
+        .object(records.mapValues { .object($0.object) })
     }
 }

@@ -32,7 +32,7 @@ struct Bench: AsyncParsableCommand {
         let ingest = try await IngestThroughput(meetings: meetings, participants: participants, ticks: ticks)
             .run(databasePath: directory.appendingPathComponent("ingest.sqlite").path, port: port)
         table.add("ingest via server (WebSocket, durable)", String(format: "%.0f stream-samples/s", ingest.samplesPerSecond),
-                  "\(ingest.samples) samples, \(ingest.frames) frames, \(meetings)×\(participants) participants, \(String(format: "%.1f", ingest.seconds)) s")
+                  "\(ingest.samples) samples, \(ingest.frames) frames, \(meetings)×\(participants) participants on their own WebSockets (≤\(IngestThroughput.window) frames in flight each), \(String(format: "%.1f", ingest.seconds)) s")
         table.add("  CPU per stream-sample (server + client)", String(format: "%.1f µs", ingest.cpuSeconds / Double(ingest.samples) * 1e6),
                   String(format: "%.2f cores busy on average", ingest.cpuSeconds / ingest.seconds))
         table.add("  wire bytes per stream-sample", String(format: "%.0f B", ingest.wireBytesPerSample), "delta-compressed JSON")

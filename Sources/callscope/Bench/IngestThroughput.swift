@@ -22,24 +22,28 @@ struct IngestThroughput {
         var samplesPerSecond: Double { Double(samples) / seconds }
     }
 
+    /// Frames a connection may have awaiting their answer, as a collector with a small backlog.
+    static let window = 4
+
+    /// One WebSocket per participant, as collectors connect.
     func run(databasePath: String, port: Int) async throws -> Result {
-        var framesPerMeeting: [[String]] = []
+        var framesPerParticipant: [[String]] = []
         var wireBytes = 0
         let startMs = Int64(Date().timeIntervalSince1970 * 1000) - Int64(ticks) * 2_000 - 60_000
         for m in 0..<meetings {
             var meeting = SyntheticMeeting(meetingId: "bench-\(m)", participantCount: participants, shareScreen: m == 0,
                                            tickMs: 2_000, seed: UInt64(m + 1))
-            var frames: [String] = []
+            var frames = Array(repeating: [String](), count: participants)
             func add(_ batch: [(participant: Int, message: JSONValue)]) {
-                for messages in Dictionary(grouping: batch, by: \.participant).values {
+                for (participant, messages) in Dictionary(grouping: batch, by: \.participant) {
                     let frame = JSONValue.array(messages.map(\.message)).serialized()
                     wireBytes += frame.utf8.count
-                    frames.append(frame)
+                    frames[participant].append(frame)
                 }
             }
             add(meeting.joins(startMs: startMs))
             for t in 1...ticks { add(meeting.tick(tsMs: startMs + Int64(t) * 2_000, dt: 2)) }
-            framesPerMeeting.append(frames)
+            framesPerParticipant += frames
         }
 
         let server = try await BenchServer.start(databasePath: databasePath, port: port)
@@ -47,13 +51,13 @@ struct IngestThroughput {
         let started = Date()
         let cpuBefore = Self.processCPUSeconds()
         let outcomes = try await withThrowingTaskGroup(of: IngestConnection.Outcome.self) { group in
-            for frames in framesPerMeeting {
+            for frames in framesPerParticipant {
                 let url = server.wsURL
                 group.addTask {
                     let (stream, sink) = AsyncStream<String>.makeStream(bufferingPolicy: .unbounded)
                     for f in frames { sink.yield(f) }
                     sink.finish()
-                    return try await IngestConnection(url: url, window: 16, logger: logger).run(frames: stream)
+                    return try await IngestConnection(url: url, window: Self.window, logger: logger).run(frames: stream)
                 }
             }
             var all: [IngestConnection.Outcome] = []
