@@ -7,8 +7,6 @@ public struct APIError: HTTPResponseError, Sendable {
     public var code: String
     public var message: String
     public var field: String?
-    /// More top-level members of the body (an ingest error also reports what was stored before it).
-    public var extra: [String: JSONValue] = [:]
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
         self.status = status
@@ -24,11 +22,12 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// The JSON body, also sent as a WebSocket error frame.
     public var bodyJSON: String {
-        var body = extra
-        body["error"] = .object([
-            "code": .string(code), "message": .string(message), "field": field.map(JSONValue.string) ?? .null,
-        ])
-        return JSONValue.object(body).serialized()
+        JSONValue.object(["error": errorMember]).serialized()
+    }
+
+    /// The `error` member of a body.
+    var errorMember: JSONValue {
+        .object(["code": .string(code), "message": .string(message), "field": field.map(JSONValue.string) ?? .null])
     }
 
     static func unauthorized(_ message: String) -> APIError {

@@ -67,17 +67,6 @@ public struct SessionTracker: Sendable {
     public func ongoingSession(projectId: String, meetingId: String) -> Session? {
         live[MeetingKey(projectId: projectId, meetingId: meetingId)]?.session
     }
-
-    /// A participant of a session held in memory (ongoing or just ended).
-    public func participant(sessionId: String, participantId: String) -> Participant? {
-        for table in [live, recentlyEnded] {
-            for entry in table.values where entry.session.id == sessionId { return entry.participants[participantId] }
-        }
-        return nil
-    }
-
-    /// Every session held in memory, ongoing first.
-    public var sessionsInMemory: [Session] { live.values.map(\.session) + recentlyEnded.values.map(\.session) }
 }
 
 extension SessionTracker {

@@ -143,11 +143,6 @@ struct IngestRequestHandler: Sendable {
     }
 
     static func failure(_ error: APIError) -> Reply {
-        Reply(status: error.status, members: [
-            "error": .object([
-                "code": .string(error.code), "message": .string(error.message),
-                "field": error.field.map(JSONValue.string) ?? .null,
-            ]),
-        ])
+        Reply(status: error.status, members: ["error": error.errorMember])
     }
 }
