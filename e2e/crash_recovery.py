@@ -64,6 +64,16 @@ def request(port, path, body=None, token=INGEST_KEY):
         return json.loads(r.read())
 
 
+def finish(failures, summary):
+    """Prints the summary, any failures and the closing line CI reads; exits 1 on failure."""
+    print(summary)
+    if failures:
+        print("\n".join(failures))
+        print("0 passed, 1 failed")
+        sys.exit(1)
+    print("1 passed, 0 failed")
+
+
 def stats_message(pid, seq, ts, tick):
     return {"type": "stats", "meetingId": MEETING, "participantId": pid, "seq": seq, "ts": ts, "pc": "pc-1",
             "remoteParticipantId": "sender",
@@ -146,12 +156,7 @@ def main():
         if answer["duplicates"] != 1:
             failures.append(f"{pid}: resent join was stored again")
     server.kill9()
-    print(f"crash recovery: {kills} kill -9 restarts, {total} acknowledged stats messages checked")
-    if failures:
-        print("\n".join(failures))
-        print("0 passed, 1 failed")
-        sys.exit(1)
-    print("1 passed, 0 failed")
+    finish(failures, f"crash recovery: {kills} kill -9 restarts, {total} acknowledged stats messages checked")
 
 
 if __name__ == "__main__":

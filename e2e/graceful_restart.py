@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from crash_recovery import API_TOKEN, Server, free_port, request  # noqa: E402
+from crash_recovery import API_TOKEN, Server, finish, free_port, request  # noqa: E402
 
 
 def post(port, body):
@@ -62,12 +62,7 @@ def main():
         if rate is None or abs(rate - 1000) > 0.01:
             failures.append(f"expected 1000 kbit/s after the restart, got {rate}")
     server.kill9()
-    print("graceful restart: delta after SIGTERM and restart")
-    if failures:
-        print("\n".join(failures))
-        print("0 passed, 1 failed")
-        sys.exit(1)
-    print("1 passed, 0 failed")
+    finish(failures, "graceful restart: delta after SIGTERM and restart")
 
 
 if __name__ == "__main__":
