@@ -18,11 +18,17 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Minutes of the large session for API latency (2 s ticks).") var apiMinutes = 60
     @Option(help: "Requests per API latency measurement.") var requests = 50
     @Option(help: "First loopback port to use.") var port = 18_480
+    @Flag(help: "Only the parse and derivation hot path, without server, sockets or storage (ns per stream-sample).")
+    var hotPath = false
 
     func run() async throws {
         #if DEBUG
         print("warning: a debug build; numbers are only meaningful with -c release")
         #endif
+        if hotPath {
+            DerivationBench.run()
+            return
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-bench-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
