@@ -28,7 +28,8 @@ extension SessionTracker {
             }
         }
         // Late messages (not joins) of a participant of a session that just ended land in it.
-        if live[key] == nil, !message.isJoin, var ended = recentlyEnded[key], ended.participants[participantId] != nil {
+        if live[key] == nil, !message.isJoin, recentlyEnded[key]?.participants[participantId] != nil,
+           var ended = recentlyEnded.removeValue(forKey: key) {
             let ack = apply(message, participantId: participantId, seq: seq, to: &ended, key: key, serverNowMs: serverNowMs,
                             mayOpenAttempt: false)
             recentlyEnded[key] = ended
@@ -50,7 +51,8 @@ extension SessionTracker {
             recentlyEnded[key] = nil
             dirtySessions.insert(session.id)
         }
-        var entry = live[key]!
+        // Taken out while it changes, so that its participants are not copied on every message.
+        var entry = live.removeValue(forKey: key)!
         let ack = apply(message, participantId: participantId, seq: seq, to: &entry, key: key, serverNowMs: serverNowMs,
                         mayOpenAttempt: true)
         live[key] = entry
