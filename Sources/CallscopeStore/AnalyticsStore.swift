@@ -17,6 +17,9 @@ public protocol AnalyticsStore: Sendable {
     func createProject(_ project: Project) async throws
     func projects() async throws -> [Project]
     func project(ingestKey: String) async throws -> Project?
+    /// Replaces the origins whose pages may send to the project's ingest endpoints (empty: any).
+    /// Returns false when there is no such project.
+    func setAllowedOrigins(projectId: String, origins: [String]) async throws -> Bool
     /// Stores a token by its SHA-256 hash; the token itself is never stored.
     func addAPIToken(_ token: APIToken) async throws
     func apiToken(hash: String) async throws -> APIToken?
@@ -62,12 +65,16 @@ public struct Project: Sendable, Hashable, Codable {
     public var name: String
     public var ingestKey: String
     public var createdMs: Int64
+    /// Web origins (`https://app.example.com`, `https://*.example.com`) whose pages may send
+    /// with this project's key. Empty: any origin, the default.
+    public var allowedOrigins: [String]
 
-    public init(id: String, name: String, ingestKey: String, createdMs: Int64) {
+    public init(id: String, name: String, ingestKey: String, createdMs: Int64, allowedOrigins: [String] = []) {
         self.id = id
         self.name = name
         self.ingestKey = ingestKey
         self.createdMs = createdMs
+        self.allowedOrigins = allowedOrigins
     }
 }
 

@@ -60,6 +60,18 @@ struct StoreConformanceSuite: Sendable {
             try await store.createProject(Project(id: "p3", name: "Copy", ingestKey: "ik_web", createdMs: 3000))
         }
 
+        let origins = ["https://app.example.com", "https://*.example.org", "http://localhost:3000"]
+        #expect(try await store.setAllowedOrigins(projectId: "p2", origins: origins))
+        #expect(try await store.project(ingestKey: "ik_mobile")?.allowedOrigins == origins)
+        #expect(try await store.project(ingestKey: "ik_web")?.allowedOrigins == [], "other projects keep allowing any origin")
+        #expect(try await store.setAllowedOrigins(projectId: "p9", origins: origins) == false, "unknown project")
+        #expect(try await store.setAllowedOrigins(projectId: "p2", origins: []))
+        #expect(try await store.project(ingestKey: "ik_mobile")?.allowedOrigins == [])
+        let restricted = Project(id: "p4", name: "Shop", ingestKey: "ik_shop", createdMs: 500,
+                                 allowedOrigins: ["https://shop.example.com"])
+        try await store.createProject(restricted)
+        #expect(try await store.project(ingestKey: "ik_shop") == restricted)
+
         #expect(try await store.apiTokens() == [])
         let scoped = APIToken(tokenHash: "hash-1", name: "ci", projectId: "p1", createdMs: 5000)
         let global = APIToken(tokenHash: "hash-2", name: "admin script", projectId: nil, createdMs: 4000)

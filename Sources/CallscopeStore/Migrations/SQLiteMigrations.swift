@@ -7,6 +7,7 @@ enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(Migration001_Initial.identifier, migrate: Migration001_Initial.migrate)
+        migrator.registerMigration(Migration002_AllowedOrigins.identifier, migrate: Migration002_AllowedOrigins.migrate)
         return migrator
     }
 }

@@ -7,8 +7,9 @@ extension SQLiteStore {
     public func createProject(_ project: Project) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT INTO project (id, name, ingest_key, created_ms) VALUES (?, ?, ?, ?)",
-                arguments: [project.id, project.name, project.ingestKey, project.createdMs])
+                sql: "INSERT INTO project (id, name, ingest_key, created_ms, allowed_origins) VALUES (?, ?, ?, ?, ?)",
+                arguments: [project.id, project.name, project.ingestKey, project.createdMs,
+                            Self.originList(project.allowedOrigins)])
         }
     }
 
@@ -22,6 +23,14 @@ extension SQLiteStore {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM project WHERE ingest_key = ?", arguments: [ingestKey])
                 .map(Self.project)
+        }
+    }
+
+    public func setAllowedOrigins(projectId: String, origins: [String]) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE project SET allowed_origins = ? WHERE id = ?",
+                           arguments: [Self.originList(origins), projectId])
+            return db.changesCount > 0
         }
     }
 
@@ -48,8 +57,13 @@ extension SQLiteStore {
     }
 
     static func project(_ row: Row) -> Project {
-        Project(id: row["id"], name: row["name"], ingestKey: row["ingest_key"], createdMs: row["created_ms"])
+        let origins: String = row["allowed_origins"]
+        return Project(id: row["id"], name: row["name"], ingestKey: row["ingest_key"], createdMs: row["created_ms"],
+                       allowedOrigins: origins.split(separator: "\n").map(String.init))
     }
+
+    /// Origins never contain a line break, so one per line is an unambiguous encoding.
+    static func originList(_ origins: [String]) -> String { origins.joined(separator: "\n") }
 
     static func apiToken(_ row: Row) -> APIToken {
         APIToken(tokenHash: row["token_hash"], name: row["name"], projectId: row["project_id"],
