@@ -28,6 +28,7 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
     let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest)
     let webSocketRouter = Router(context: AppRequestContext.self)
     ingest.addWebSocketRoutes(to: webSocketRouter)
+    DemoController(relay: DemoSignalRelay()).addWebSocketRoutes(to: webSocketRouter)
 
     return Application(
         router: router,

@@ -1,0 +1,223 @@
+import CallscopeCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import NIOWebSocket
+import Testing
+
+/// The demo call's signalling relay (`/demo/signal`) over a live server, with real WebSocket clients.
+@Suite("Demo signalling relay")
+struct DemoSignalTests {
+    @Test("peers list, joined, relay with from, drop to unknown peers, left on disconnect")
+    func relay() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.live) { client in
+            let port = try #require(client.port)
+            let alice = try await SignalClient.connect(port: port, meeting: "abcd-efgh-ijkl", participant: "alice")
+            #expect(try await alice.next() == json(#"{"type":"peers","peers":[]}"#))
+
+            let bob = try await SignalClient.connect(port: port, meeting: "abcd-efgh-ijkl", participant: "bob")
+            #expect(try await bob.next() == json(#"{"type":"peers","peers":["alice"]}"#))
+            #expect(try await alice.next() == json(#"{"type":"joined","from":"bob"}"#))
+
+            // Another meeting is another room.
+            let carol = try await SignalClient.connect(port: port, meeting: "other", participant: "carol")
+            #expect(try await carol.next() == json(#"{"type":"peers","peers":[]}"#))
+
+            // Dropped: unknown peer, other room, to self, not JSON, no `to`. Then one that arrives,
+            // with a forged `from` overwritten.
+            try await bob.send(#"{"to":"nobody","type":"offer"}"#)
+            try await bob.send(#"{"to":"carol","type":"offer"}"#)
+            try await bob.send(#"{"to":"bob","type":"offer"}"#)
+            try await bob.send("not json")
+            try await bob.send(#"{"type":"offer"}"#)
+            try await bob.send(#"{"to":"alice","from":"mallory","type":"description","description":{"type":"offer","sdp":"v=0"}}"#)
+            #expect(try await alice.next() == json(#"{"to":"alice","from":"bob","type":"description","description":{"type":"offer","sdp":"v=0"}}"#))
+            try await alice.send(#"{"to":"bob","type":"candidate","candidate":null}"#)
+            #expect(try await bob.next() == json(#"{"to":"bob","from":"alice","type":"candidate","candidate":null}"#))
+
+            try await bob.close()
+            #expect(try await alice.next() == json(#"{"type":"left","from":"bob"}"#))
+            #expect(try await carol.nextWithin(.milliseconds(200)) == nil)
+            try await alice.close()
+            try await carol.close()
+        }
+    }
+
+    @Test("a second connection of a participant replaces the first, which is closed")
+    func replace() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.live) { client in
+            let port = try #require(client.port)
+            let alice = try await SignalClient.connect(port: port, meeting: "m", participant: "alice")
+            _ = try await alice.next()
+            let first = try await SignalClient.connect(port: port, meeting: "m", participant: "bob")
+            _ = try await first.next()
+            #expect(try await alice.next() == json(#"{"type":"joined","from":"bob"}"#))
+
+            let second = try await SignalClient.connect(port: port, meeting: "m", participant: "bob")
+            #expect(try await second.next() == json(#"{"type":"peers","peers":["alice"]}"#))
+            #expect(try await alice.next() == json(#"{"type":"joined","from":"bob"}"#))
+            // The first connection ends (its stream finishes) without a `left` for bob.
+            #expect(try await first.nextWithin(.seconds(2)) == nil)
+            #expect(await first.isFinished)
+            try await alice.send(#"{"to":"bob","type":"ping"}"#)
+            #expect(try await second.next() == json(#"{"to":"bob","from":"alice","type":"ping"}"#))
+            #expect(try await alice.nextWithin(.milliseconds(200)) == nil)
+            try await second.close()
+            #expect(try await alice.next() == json(#"{"type":"left","from":"bob"}"#))
+            try await alice.close()
+        }
+    }
+
+    @Test("bad IDs and a full room are refused before the upgrade; frames over 64 KiB close the connection")
+    func limits() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.live) { client in
+            let port = try #require(client.port)
+            let long = String(repeating: "x", count: 129)
+            for query in ["participantId=alice", "meetingId=m", "meetingId=&participantId=alice",
+                          "meetingId=m&participantId=\(long)", "meetingId=m%0Ax&participantId=alice",
+                          "meetingId=m&participantId=a%00b"] {
+                await #expect(throws: (any Error).self, "\(query)") {
+                    try await SignalClient.connect(port: port, query: query)
+                }
+            }
+            // 128 characters and non-ASCII are fine.
+            let ok = try await SignalClient.connect(port: port, meeting: String(repeating: "m", count: 128), participant: "zoë")
+            #expect(try await ok.next()?["type"]?.string == "peers")
+            try await ok.close()
+
+            var members: [SignalClient] = []
+            for i in 0..<16 {
+                let member = try await SignalClient.connect(port: port, meeting: "full", participant: "p\(i)")
+                _ = try await member.next()
+                members.append(member)
+            }
+            await #expect(throws: (any Error).self) {
+                try await SignalClient.connect(port: port, meeting: "full", participant: "p16")
+            }
+            // A member may still reconnect (it replaces itself).
+            let again = try await SignalClient.connect(port: port, meeting: "full", participant: "p3")
+            #expect(try await again.next()?["peers"]?.array?.count == 15)
+
+            let big = #"{"to":"p1","pad":""# + String(repeating: "a", count: 64 * 1024) + #""}"#
+            try await members[0].send(big)
+            // p0 still has the `joined` frames of the others queued; then its connection ends.
+            var queued = 0
+            while try await members[0].nextWithin(.seconds(2)) != nil, queued < 100 { queued += 1 }
+            #expect(queued == 16)
+            #expect(await members[0].isFinished)
+            #expect(await members[0].closeCode == 1009)
+            for member in members.dropFirst() { try await member.close() }
+            try await again.close()
+        }
+    }
+}
+
+private func json(_ text: String) -> JSONValue {
+    (try? JSONValue.parse(text)) ?? .null
+}
+
+/// One signalling connection, driven from the test: `send` frames, `next` parsed frames.
+private actor SignalClient {
+    private var received: [JSONValue] = []
+    private(set) var isFinished = false
+    private(set) var closeCode: Int?
+    private let outgoing: AsyncStream<String?>.Continuation
+    private var task: Task<Void, any Error>?
+
+    private init(outgoing: AsyncStream<String?>.Continuation) {
+        self.outgoing = outgoing
+    }
+
+    static func connect(port: Int, meeting: String, participant: String) async throws -> SignalClient {
+        let encode = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
+        return try await connect(port: port, query: "meetingId=\(encode(meeting))&participantId=\(encode(participant))")
+    }
+
+    /// Connects and waits until the upgrade succeeded (or throws when it failed).
+    static func connect(port: Int, query: String) async throws -> SignalClient {
+        let (frames, outgoing) = AsyncStream<String?>.makeStream()
+        let client = SignalClient(outgoing: outgoing)
+        let (upgraded, upgradedContinuation) = AsyncStream<Bool>.makeStream()
+        let task = Task {
+            defer { upgradedContinuation.finish() }
+            do {
+                let closeFrame = try await WebSocketClient.connect(
+                    url: "ws://127.0.0.1:\(port)/demo/signal?\(query)", logger: Logger(label: "demo-signal-test")
+                ) { inbound, outbound, _ in
+                    upgradedContinuation.yield(true)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for await frame in frames {
+                                guard let frame else {
+                                    try await outbound.close(.normalClosure, reason: nil)
+                                    return
+                                }
+                                try await outbound.write(.text(frame))
+                            }
+                        }
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            if case .text(let text) = message { await client.receive(try JSONValue.parse(text)) }
+                        }
+                        group.cancelAll()
+                    }
+                }
+                await client.finish(code: closeFrame.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) })
+            } catch {
+                await client.finish(code: nil)
+                throw error
+            }
+        }
+        await client.setTask(task)
+        for await _ in upgraded { return client }
+        _ = try await task.value
+        throw CancellationError()
+    }
+
+    func send(_ text: String) { outgoing.yield(text) }
+
+    /// Closes normally and waits for the connection to end.
+    func close() async throws {
+        outgoing.yield(nil)
+        _ = try? await task?.value
+    }
+
+    /// The next frame; `nil` once the connection has ended. Fails after 5 s.
+    func next() async throws -> JSONValue? {
+        try await nextWithin(.seconds(5), required: true)
+    }
+
+    /// The next frame if one arrives within `limit`; `nil` when none does or the connection ended.
+    func nextWithin(_ limit: Duration, required: Bool = false) async throws -> JSONValue? {
+        let deadline = ContinuousClock.now + limit
+        while received.isEmpty && !isFinished {
+            guard ContinuousClock.now < deadline else {
+                if required { throw TimeoutError() }
+                return nil
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return received.isEmpty ? nil : received.removeFirst()
+    }
+
+    private func receive(_ value: JSONValue) {
+        received.append(value)
+    }
+
+    private func finish(code: Int?) {
+        isFinished = true
+        closeCode = code
+        outgoing.finish()
+    }
+
+    private func setTask(_ task: Task<Void, any Error>) { self.task = task }
+
+    struct TimeoutError: Error {}
+}
