@@ -15,10 +15,14 @@ import NIOWebSocket
 /// - on disconnect the others get `{"type":"left","from":P}`;
 /// - a second connection of P replaces the first, which is closed (code 1008).
 ///
-/// Bad IDs (1–128 characters, no control characters) and a full room (16 participants) are
-/// refused before the upgrade: the handshake fails.
+/// Bad IDs (1–128 characters, no control characters) are refused before the upgrade: the
+/// handshake fails (the WebSocket upgrade path answers every refusal with a bare 400, whatever the
+/// route throws). A full room (16 participants) is told after the upgrade, so that a browser can
+/// see why: the socket is closed with code 4409 and the reason "the meeting is full".
 struct DemoController: Sendable {
     static let maxFrameBytes = 64 * 1024
+    /// The close code of a connection to a full room (4000–4999 are the application's; 4409 for HTTP's 409).
+    static let roomFullCloseCode = 4409
 
     let relay: DemoSignalRelay
 
@@ -28,11 +32,7 @@ struct DemoController: Sendable {
 
     func addWebSocketRoutes(to router: Router<AppRequestContext>) {
         router.ws("/demo/signal") { request, _ in
-            let ids = try Self.ids(of: request)
-            guard await relay.hasPlace(meetingId: ids.meetingId, participantId: ids.participantId) else {
-                throw APIError.conflict("the meeting is full (\(DemoSignalRelay.maxParticipants) participants)",
-                                        field: "meetingId")
-            }
+            _ = try Self.ids(of: request)
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let ids = try Self.ids(of: context.request)
@@ -46,8 +46,8 @@ struct DemoController: Sendable {
         let (frames, queue) = AsyncStream<DemoSignalRelay.Outgoing>.makeStream()
         guard case .joined(let connection) = await relay.join(meetingId: meetingId, participantId: participantId,
                                                                queue: queue) else {
-            // Filled up between the upgrade check and now.
-            try await outbound.close(.init(codeNumber: 4409), reason: "the meeting is full")
+            try await outbound.close(.init(codeNumber: Self.roomFullCloseCode),
+                                     reason: "the meeting is full (\(DemoSignalRelay.maxParticipants) participants)")
             return
         }
         let readFailure = await withTaskGroup(of: Void.self, returning: (any Error)?.self) { group in

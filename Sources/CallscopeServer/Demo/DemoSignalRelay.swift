@@ -30,6 +30,7 @@ actor DemoSignalRelay {
     enum JoinResult: Sendable, Equatable {
         /// Joined; `connection` names this connection in `relay` and `leave`.
         case joined(connection: UInt64)
+        /// The room has `maxParticipants` others already.
         case full
     }
 
@@ -42,13 +43,6 @@ actor DemoSignalRelay {
     private var lastConnection: UInt64 = 0
 
     init() {}
-
-    /// Whether `participantId` may join `meetingId` now: the room has a free place, or the
-    /// participant is in it already (a reload replaces its own connection).
-    func hasPlace(meetingId: String, participantId: String) -> Bool {
-        guard let room = rooms[meetingId] else { return true }
-        return room[participantId] != nil || room.count < Self.maxParticipants
-    }
 
     /// Adds the connection: it gets `{"type":"peers","peers":[…]}` (the others, sorted), the
     /// others get `{"type":"joined","from":P}`. An earlier connection of the same participant is
