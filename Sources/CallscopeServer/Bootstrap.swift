@@ -46,6 +46,24 @@ public enum Bootstrap {
     }
 }
 
+extension Bootstrap {
+    public struct InvalidOrigin: Error, CustomStringConvertible {
+        public var value: String
+        public var description: String {
+            "\(value) is not an origin: use scheme://host[:port], e.g. https://app.example.com or https://*.example.com, or *"
+        }
+    }
+
+    /// Sets the origins allowed to send with `project`'s key (from `--allowed-origin`), normalised.
+    public static func setAllowedOrigins(_ origins: [String], project: Project, store: any AnalyticsStore) async throws {
+        let normalised = try origins.map { origin in
+            guard let n = OriginPolicy.normalise(origin) else { throw InvalidOrigin(value: origin) }
+            return n
+        }
+        _ = try await store.setAllowedOrigins(projectId: project.id, origins: normalised)
+    }
+}
+
 extension Optional {
     func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
         guard let self else { return nil }

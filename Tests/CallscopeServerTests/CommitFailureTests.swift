@@ -22,6 +22,9 @@ final class FailingStore: AnalyticsStore {
     func createProject(_ project: Project) async throws { try await inner.createProject(project) }
     func projects() async throws -> [Project] { try await inner.projects() }
     func project(ingestKey: String) async throws -> Project? { try await inner.project(ingestKey: ingestKey) }
+    func setAllowedOrigins(projectId: String, origins: [String]) async throws -> Bool {
+        try await inner.setAllowedOrigins(projectId: projectId, origins: origins)
+    }
     func addAPIToken(_ token: APIToken) async throws { try await inner.addAPIToken(token) }
     func apiToken(hash: String) async throws -> APIToken? { try await inner.apiToken(hash: hash) }
     func apiTokens() async throws -> [APIToken] { try await inner.apiTokens() }

@@ -3,15 +3,18 @@ import CallscopeStore
 import Hummingbird
 
 extension SessionsController {
-    /// Records a kick. Delivery to the participant's browser comes with the collector's kick channel;
-    /// until then `delivered` is false and the note says so.
+    /// Records a kick on the timeline and pushes it to the participant's collector, which calls
+    /// the app's `onKick` and leaves with reason `kicked`. Body (optional): `{"reason": "..."}`.
+    /// A participant whose collector has no open WebSocket gets the kick when it reconnects or
+    /// with its next HTTP answer (`delivered: false` says so).
     @Sendable func kick(_ request: Request, context: AppRequestContext) async throws -> APIModels.KickDTO {
         let session = try await session(request, context)
         let pid = try context.parameters.require("participantId")
+        let reason = try await Self.kickReason(request)
         guard session.status == .ongoing else { throw APIError.conflict("session \(session.id) has ended", field: "sessionId") }
+        let actor = context.apiToken?.name ?? "api"
         do {
-            try await pipeline.kick(session: session, participantId: pid, by: context.apiToken?.name ?? "api",
-                                    serverNowMs: Clock.nowMs())
+            try await pipeline.kick(session: session, participantId: pid, by: actor, serverNowMs: Clock.nowMs())
         } catch let refusal as KickRefusal {
             switch refusal {
             case .sessionNotOngoing: throw APIError.conflict("session \(session.id) has ended", field: "sessionId")
@@ -20,8 +23,30 @@ extension SessionsController {
                 throw APIError.conflict("participant \(pid) is no longer in the session", field: "participantId")
             }
         }
-        return APIModels.KickDTO(sessionId: session.id, participantId: pid, kicked: true, delivered: false,
-                                 note: "kick recorded on the session timeline")
+        let notice = KickNotice(meetingId: session.meetingId, participantId: pid, reason: reason ?? "removed by \(actor)")
+        let delivered = await connections.deliver(
+            notice, to: ParticipantAddress(projectId: session.projectId, meetingId: session.meetingId, participantId: pid),
+            nowMs: Clock.nowMs())
+        return APIModels.KickDTO(
+            sessionId: session.id, participantId: pid, kicked: true, delivered: delivered,
+            note: delivered
+                ? "kick recorded on the session timeline and pushed to the participant's collector"
+                : "kick recorded; the participant's collector has no open connection, so it gets the kick when it reconnects or with its next HTTP answer (within 5 minutes)")
+    }
+
+    static func kickReason(_ request: Request) async throws -> String? {
+        var request = request
+        let body = try await request.collectBody(upTo: 16 * 1024)
+        guard body.readableBytes > 0 else { return nil }
+        let value: JSONValue
+        do { value = try JSONValue.parse(body.readableBytesView) } catch {
+            throw APIError(.badRequest, code: "invalid_json", message: "\(error)")
+        }
+        guard let reason = value["reason"], !reason.isNull else { return nil }
+        guard let text = reason.string, !text.isEmpty, text.utf8.count <= 512 else {
+            throw APIError.badRequest("reason must be a non-empty string of at most 512 bytes", field: "reason")
+        }
+        return text
     }
 
     /// `{"service":"recording|hls|rtmp","action":"started|stopped","ts":<ms, optional>}` from an app's backend.

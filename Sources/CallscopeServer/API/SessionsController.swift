@@ -8,6 +8,7 @@ struct SessionsController: Sendable {
     let store: any AnalyticsStore
     let pipeline: IngestPipeline
     let limits: HealthThresholds
+    let connections: CollectorConnections
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("sessions", use: list)

@@ -6,7 +6,7 @@ import Hummingbird
 struct Authenticator: Sendable {
     let store: any AnalyticsStore
 
-    enum IngestCaller {
+    enum IngestCaller: Sendable {
         case collector(Project)
         /// An app's backend with an API token: may send service messages only.
         case backend(Project)
