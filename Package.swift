@@ -22,6 +22,12 @@ let package = Package(
     targets: [
         // Pure: model, stats normalisation, metric derivation, sessions, health. No I/O.
         .target(name: "CallscopeCore"),
+        // libmaxminddb, for GeoIP lookups of a MaxMind DB file (`--geoip-db`).
+        .systemLibrary(
+            name: "CMaxMindDB",
+            pkgConfig: "libmaxminddb",
+            providers: [.apt(["libmaxminddb-dev"]), .brew(["libmaxminddb"])]
+        ),
         // One storage protocol, the SQLite (GRDB) implementation, versioned migrations.
         .target(
             name: "CallscopeStore",
@@ -36,6 +42,7 @@ let package = Package(
             dependencies: [
                 "CallscopeCore",
                 "CallscopeStore",
+                "CMaxMindDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

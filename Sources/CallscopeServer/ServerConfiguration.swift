@@ -11,6 +11,11 @@ public struct ServerConfiguration: Sendable {
     public var healthSliceMs: Int64 = 10_000
     /// How often silent participants are checked for time-outs.
     public var expiryIntervalMs: Int64 = 2_000
+    /// A MaxMind DB file (GeoLite2-City, DB-IP city lite, …) for participants' approximate location;
+    /// `nil`: no lookups, locations the app does not send read "unknown".
+    public var geoIPDatabasePath: String?
+    /// CIDR ranges of reverse proxies whose `X-Forwarded-For` names the client (`TrustedProxies`).
+    public var trustedProxies: [String] = []
 
     public init() {}
 }
