@@ -1,10 +1,11 @@
 import CallscopeStore
 import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
 
 /// The request context of every route: WebSocket-capable, and carrying who the caller is once an
 /// authentication step has run.
-public struct AppRequestContext: RequestContext, WebSocketRequestContext {
+public struct AppRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     /// The project whose ingest key (or API token) authenticated the request.
@@ -12,8 +13,12 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     /// The API token that authenticated the request, for API routes.
     public var apiToken: APIToken?
 
+    /// The TCP peer (a client, or a proxy in front of the server); `nil` in router tests.
+    public let remoteAddress: SocketAddress?
+
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
         self.webSocket = .init()
     }
 

@@ -21,9 +21,14 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
     try await pipeline.restore(serverNowMs: Clock.nowMs())
 
     let authenticator = Authenticator(store: store)
+    let locator = try ClientLocator(configuration: configuration)
+    if let database = locator.database {
+        logger.info("GeoIP locations", metadata: ["database": "\(database.path)", "type": "\(database.databaseType)",
+                                                  "trustedProxies": "\(configuration.trustedProxies)"])
+    }
     let ingest = IngestController(
         handler: IngestRequestHandler(pipeline: pipeline, configuration: configuration),
-        authenticator: authenticator, configuration: configuration)
+        authenticator: authenticator, configuration: configuration, locator: locator)
 
     let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest)
     let webSocketRouter = Router(context: AppRequestContext.self)

@@ -11,6 +11,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "SQLite database file.") var database = "callscope.sqlite"
+    @Option(name: .customLong("geoip-db"),
+            help: "MaxMind DB file (GeoLite2-City, DB-IP city lite) for participants' approximate location. Without it, locations the app does not send read \"unknown\".")
+    var geoIPDatabase: String?
+    @Option(name: .customLong("trusted-proxy"),
+            help: "CIDR range of a reverse proxy whose X-Forwarded-For names the client (repeatable; e.g. 10.0.0.0/8, ::1/128).")
+    var trustedProxies: [String] = []
     @Option(help: "Project ingest key to accept (env CALLSCOPE_INGEST_KEY); created when missing.")
     var ingestKey: String?
     @Option(help: "Admin API token to accept (env CALLSCOPE_API_TOKEN); created when missing.")
@@ -42,6 +48,8 @@ struct Serve: AsyncParsableCommand {
         configuration.maxBodyBytes = maxBodyBytes
         configuration.sessionTimeoutMs = Int64(sessionTimeout) * 1000
         configuration.healthSliceMs = Int64(healthSlice) * 1000
+        configuration.geoIPDatabasePath = geoIPDatabase
+        configuration.trustedProxies = trustedProxies
         let app = try await buildApplication(configuration: configuration, store: store, logger: logger)
 
         say("Callscope on http://\(host):\(port)  database: \(database)")
@@ -58,5 +66,26 @@ struct Serve: AsyncParsableCommand {
     /// `print` would hold them in a buffer until exit.
     private func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
+
+extension Serve {
+    /// Bad `--trusted-proxy` ranges and an unreadable `--geoip-db` stop the start before anything
+    /// is created, with the flag and value named.
+    func validate() throws {
+        for entry in trustedProxies {
+            do {
+                _ = try IPNetwork(parsing: entry)
+            } catch {
+                throw ValidationError("--trusted-proxy: \(error)")
+            }
+        }
+        if let geoIPDatabase {
+            do {
+                _ = try GeoIPDatabase(path: geoIPDatabase)
+            } catch {
+                throw ValidationError("--geoip-db: \(error)")
+            }
+        }
     }
 }

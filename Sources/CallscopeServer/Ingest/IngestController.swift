@@ -10,6 +10,8 @@ struct IngestController: Sendable {
     let handler: IngestRequestHandler
     let authenticator: Authenticator
     let configuration: ServerConfiguration
+    /// The sender's approximate location for joins that bring none (`--geoip-db`).
+    var locator = ClientLocator()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/ingest/v1", use: post)
@@ -22,7 +24,9 @@ struct IngestController: Sendable {
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let caller = try await authenticator.ingestCaller(context.request)
-            try await serve(inbound: inbound, outbound: outbound, caller: caller, logger: context.logger)
+            let location = locator.location(peer: context.requestContext.remoteAddress, headers: context.request.headers)
+            try await serve(inbound: inbound, outbound: outbound, caller: caller, location: location,
+                            logger: context.logger)
         }
     }
 
@@ -36,7 +40,9 @@ struct IngestController: Sendable {
             throw APIError(.contentTooLarge, code: "body_too_large",
                            message: "the request body is over the limit of \(configuration.maxBodyBytes) bytes")
         }
-        let reply = await handler.handle(body: body.readableBytesView, caller: caller, serverNowMs: Clock.nowMs())
+        let location = locator.location(peer: context.remoteAddress, headers: request.headers)
+        let reply = await handler.handle(body: body.readableBytesView, caller: caller, serverNowMs: Clock.nowMs(),
+                                         location: location)
         return Response(status: reply.status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: reply.httpBody)))
     }
@@ -46,7 +52,7 @@ struct IngestController: Sendable {
     /// frames in flight has them written together. A frame over the size limit closes the
     /// connection with WebSocket code 1009 (the client resends after reconnecting, in smaller batches).
     private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-                       caller: Authenticator.IngestCaller, logger: Logger) async throws {
+                       caller: Authenticator.IngestCaller, location: String?, logger: Logger) async throws {
         let (answers, answerQueue) = AsyncStream<IngestRequestHandler.PendingReply>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -58,10 +64,11 @@ struct IngestController: Sendable {
             for try await message in inbound.messages(maxSize: configuration.maxBodyBytes) {
                 switch message {
                 case .text(let text):
-                    answerQueue.yield(await handler.stage(body: text.utf8, caller: caller, serverNowMs: Clock.nowMs()))
+                    answerQueue.yield(await handler.stage(body: text.utf8, caller: caller, serverNowMs: Clock.nowMs(),
+                                                          location: location))
                 case .binary(let buffer):
                     answerQueue.yield(await handler.stage(body: buffer.readableBytesView, caller: caller,
-                                                          serverNowMs: Clock.nowMs()))
+                                                          serverNowMs: Clock.nowMs(), location: location))
                 }
             }
             answerQueue.finish()

@@ -47,19 +47,24 @@ struct IngestRequestHandler: Sendable {
         }
     }
 
-    func handle(body: some Collection<UInt8>, caller: Authenticator.IngestCaller, serverNowMs: Int64) async -> Reply {
-        await stage(body: body, caller: caller, serverNowMs: serverNowMs).reply()
+    func handle(body: some Collection<UInt8>, caller: Authenticator.IngestCaller, serverNowMs: Int64,
+                location: String? = nil) async -> Reply {
+        await stage(body: body, caller: caller, serverNowMs: serverNowMs, location: location).reply()
     }
 
-    /// Parses, decodes and applies a body; the answer waits for the commit.
-    func stage(body: some Collection<UInt8>, caller: Authenticator.IngestCaller, serverNowMs: Int64) async -> PendingReply {
+    /// Parses, decodes and applies a body; the answer waits for the commit. `location` (the
+    /// sender's GeoIP location, `ClientLocator`) goes into every join that brings none of its own.
+    func stage(body: some Collection<UInt8>, caller: Authenticator.IngestCaller, serverNowMs: Int64,
+               location: String? = nil) async -> PendingReply {
         let parsed: JSONValue
         do {
             parsed = try JSONValue.parse(body)
         } catch {
             return PendingReply(state: .ready(Self.failure(APIError(.badRequest, code: "invalid_json", message: "\(error)"))))
         }
-        let (messages, rejected) = decodePrefix(parsed)
+        let (decoded, rejected) = decodePrefix(parsed)
+        var messages = decoded
+        if let location { Self.fillLocation(location, into: &messages) }
         if case .backend = caller, let i = messages.firstIndex(where: { if case .service = $0.payload { false } else { true } }) {
             return PendingReply(state: .ready(Self.failure(APIError(
                 .forbidden, code: "forbidden", message: "an API token may send service messages only; use the project's ingest key",
@@ -114,6 +119,15 @@ struct IngestRequestHandler: Sendable {
             }
         }
         return (messages, nil)
+    }
+
+    /// Sets `location` on joins without one: a location the app sends always wins.
+    static func fillLocation(_ location: String, into messages: inout [IngestMessage]) {
+        for i in messages.indices {
+            guard case .join(var join) = messages[i].payload, join.client.location == nil else { continue }
+            join.client.location = location
+            messages[i].payload = .join(join)
+        }
     }
 
     static func path(_ index: Int, _ field: String, single: Bool) -> String {
