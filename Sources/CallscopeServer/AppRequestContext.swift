@@ -12,6 +12,8 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext, Remote
     public var project: Project?
     /// The API token that authenticated the request, for API routes.
     public var apiToken: APIToken?
+    /// Who sent an ingest request, when a middleware already authenticated it.
+    var ingestCaller: Authenticator.IngestCaller?
 
     /// The TCP peer (a client, or a proxy in front of the server); `nil` in router tests.
     public let remoteAddress: SocketAddress?

@@ -21,6 +21,7 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
     try await pipeline.restore(serverNowMs: Clock.nowMs())
 
     let authenticator = Authenticator(store: store)
+    let connections = CollectorConnections()
     let locator = try ClientLocator(configuration: configuration)
     if let database = locator.database {
         logger.info("GeoIP locations", metadata: ["database": "\(database.path)", "type": "\(database.databaseType)",
@@ -28,12 +29,13 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
     }
     let ingest = IngestController(
         handler: IngestRequestHandler(pipeline: pipeline, configuration: configuration),
-        authenticator: authenticator, configuration: configuration, locator: locator)
+        authenticator: authenticator, configuration: configuration, locator: locator, connections: connections)
 
-    let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest)
+    let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest,
+                             connections: connections, configuration: configuration)
     let webSocketRouter = Router(context: AppRequestContext.self)
     ingest.addWebSocketRoutes(to: webSocketRouter)
-    DemoController(relay: DemoSignalRelay()).addWebSocketRoutes(to: webSocketRouter)
+    if configuration.demoEnabled { DemoController(relay: DemoSignalRelay()).addWebSocketRoutes(to: webSocketRouter) }
 
     return Application(
         router: router,
@@ -48,7 +50,8 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
 /// The HTTP routes. Controllers take their dependencies as parameters, so tests can build a
 /// router on any store.
 func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authenticator: Authenticator,
-                 ingest: IngestController) -> Router<AppRequestContext> {
+                 ingest: IngestController, connections: CollectorConnections,
+                 configuration: ServerConfiguration) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.get("/health") { _, _ in "ok" }
     ingest.addRoutes(to: router)
@@ -57,6 +60,8 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
                  body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
     }
     let api = router.group("/api/v1").add(middleware: APITokenMiddleware(authenticator: authenticator))
-    SessionsController(store: store, pipeline: pipeline, limits: .default).addRoutes(to: api)
+    SessionsController(store: store, pipeline: pipeline, limits: .default, connections: connections).addRoutes(to: api)
+    ProjectsController(store: store).addRoutes(to: api)
+    WebAssetController(assets: .bundled, store: store, demoEnabled: configuration.demoEnabled).addRoutes(to: router)
     return router
 }

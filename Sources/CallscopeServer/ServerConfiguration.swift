@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var geoIPDatabasePath: String?
     /// CIDR ranges of reverse proxies whose `X-Forwarded-For` names the client (`TrustedProxies`).
     public var trustedProxies: [String] = []
+    /// Serve the demo call at `/demo` (it hands out the default project's ingest key).
+    public var demoEnabled = true
 
     public init() {}
 }

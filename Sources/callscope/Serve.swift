@@ -24,6 +24,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest ingest body or WebSocket frame, in bytes.") var maxBodyBytes = 1 << 20
     @Option(help: "Seconds without a message after which a participant has left.") var sessionTimeout = 30
     @Option(help: "Length of a call-health slice, in seconds.") var healthSlice = 10
+    @Option(name: .customLong("allowed-origin"),
+            help: "Origin whose pages may send to the project of --ingest-key (repeatable; e.g. https://app.example.com, https://*.example.com). Replaces the stored list; without it the stored list stays (default: any origin).")
+    var allowedOrigins: [String] = []
+    @Flag(inversion: .prefixedNo, help: "Serve the demo call at /demo (it hands out the project's ingest key).")
+    var demo = true
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -42,7 +47,16 @@ struct Serve: AsyncParsableCommand {
             store: store, ingestKey: ingestKey ?? environment["CALLSCOPE_INGEST_KEY"],
             apiToken: apiToken ?? environment["CALLSCOPE_API_TOKEN"], nowMs: Int64(Date().timeIntervalSince1970 * 1000))
 
+        if !allowedOrigins.isEmpty {
+            do {
+                try await Bootstrap.setAllowedOrigins(allowedOrigins, project: outcome.project, store: store)
+            } catch let error as Bootstrap.InvalidOrigin {
+                throw ValidationError("--allowed-origin: \(error)")
+            }
+        }
+
         var configuration = ServerConfiguration()
+        configuration.demoEnabled = demo
         configuration.host = host
         configuration.port = port
         configuration.maxBodyBytes = maxBodyBytes
@@ -53,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         let app = try await buildApplication(configuration: configuration, store: store, logger: logger)
 
         say("Callscope on http://\(host):\(port)  database: \(database)")
+        if demo { say("Try a call: open http://\(host):\(port)/demo in two tabs") }
         if let key = outcome.newIngestKey {
             say("Created project \"\(outcome.project.name)\". Its ingest key (shown once): \(key)")
         }
