@@ -32,6 +32,7 @@ after(haltAll);
 Callscope.wrap();
 const early = new RTCPeerConnection(); // before init: queued until then
 const cs = collector(Callscope);
+cs.join();
 const ws = FakeWS.last;
 ws.auto = true;
 await tick();
@@ -114,6 +115,9 @@ test("getUserMedia failures become errors with short codes; the app still gets t
   }
   const s = await navigator.mediaDevices.getUserMedia({ audio: true });
   assert.equal(s.getTracks()[0].kind, "audio");
+  s.getTracks()[0].fire("mute"); // local tracks are watched from getUserMedia on, before any pc
+  await tick();
+  assert.deepEqual([last().name, last().data], ["mute", { kind: "audio", direction: "local" }]);
 });
 
 test("getDisplayMedia tracks label their transceiver as a screen share; track events carry kind and direction", async () => {

@@ -33,7 +33,7 @@ const table = [
   ["chromeMac", D, "Mac", "macOS", "Chrome 131"],
   ["chromeLinux", D, "Linux desktop", "Linux", "Chrome 131"],
   ["chromeAndroidReduced", M, "Android phone", "Android", "Chrome 131"],
-  ["chromeAndroidFull", M, "Pixel 7", "Android 13", "Chrome 116"],
+  ["chromeAndroidFull", M, "Android phone", "Android 13", "Chrome 116"],
   ["chromeAndroidTablet", M, "Android tablet", "Android", "Chrome 131"],
   ["chromeIOS", M, "iPhone", "iOS 17.4", "Chrome 131"],
   ["chromeOS", D, "Chromebook", "ChromeOS", "Chrome 131"],
@@ -46,7 +46,7 @@ const table = [
   ["firefoxAndroid", M, "Android phone", "Android 14", "Firefox 133"],
   ["edgeWindows", D, "Windows PC", "Windows 10/11", "Edge 131"],
   ["edgeAndroid", M, "Android phone", "Android", "Edge 131"],
-  ["samsung", M, "SM-S911B", "Android 13", "Samsung Internet 23"],
+  ["samsung", M, "Android phone", "Android 13", "Samsung Internet 23"],
   ["opera", D, "Windows PC", "Windows 10/11", "Opera 115"],
 ];
 

@@ -36,7 +36,9 @@ test("labelsFor: outbound transceivers sending a getDisplayMedia track are scree
 
 test("labels go on a stats message when they change (function labels), not when they stay the same", async () => {
   const cs = collector(Callscope);
+  cs.join();
   const ws = FakeWS.last;
+  ws.auto = true;
   await tick();
   ws.open();
   const pc = new FakePC();
@@ -48,6 +50,6 @@ test("labels go on a stats message when they change (function labels), not when 
   who = "p-carol";
   await cs.tick();
   await cs.tick();
-  const labels = ws.frames.flat().map(m => m.labels);
+  const labels = ws.frames.flat().filter(m => m.type == "stats").map(m => m.labels);
   assert.deepEqual(labels, [{ mid: { 0: { remoteParticipantId: "p-bob" } } }, undefined, { mid: { 0: { remoteParticipantId: "p-carol" } } }, undefined]);
 });

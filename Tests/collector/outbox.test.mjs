@@ -176,14 +176,14 @@ test("bounded: the oldest stats go first, then events; joins, leaves and errors 
   const m4 = JSON.parse(ob.out[3].s);
   assert.deepEqual(m4.report, rep(1));
   assert.equal(m4.delta, undefined);
-  assert.equal(ob.out.at(-1).t, "leave");
+  assert.equal(ob.out.at(-1).m.type, "leave");
   // Only joins, leaves and errors left after many more: no more stats or events to drop.
   const small = new Outbox({ seq: 0 });
   for (let i = 0; i < 1005; i++) small.add({ type: i % 2 ? "error" : "event", code: "c" });
-  assert.equal(small.out.filter(e => e.t == "error").length, 502);
+  assert.equal(small.out.filter(e => e.m.type == "error").length, 502);
   assert.equal(small.out.length, 1000);
   for (let i = 0; i < 10; i++) small.add({ type: "error", code: "c" });
-  assert.equal(small.out.filter(e => e.t == "error").length, 512, "events went instead");
+  assert.equal(small.out.filter(e => e.m.type == "error").length, 512, "events went instead");
   const errors = new Outbox({ seq: 0 });
   for (let i = 0; i < 1010; i++) errors.add({ type: i ? "error" : "join", code: "c" });
   assert.equal(errors.out.length, 1010, "joins and errors are never dropped");
@@ -204,7 +204,7 @@ test("dump() restores into an equal outbox", () => {
   ob.add({ type: "stats", pc: "pc1", timestamp: 1, delta: {} }, { X: { id: "X", type: "transport" } }, 50);
   const copy = new Outbox(JSON.parse(JSON.stringify(ob.dump())));
   assert.equal(copy.seq, 7);
-  const row = e => [e.q, e.t, e.p, e.s, e.f ?? null, e.n];
+  const row = e => [e.q, e.m, e.s, e.f ?? null, e.n];
   assert.deepEqual(copy.out.map(row), ob.out.map(row));
   assert.equal(copy.bytes, ob.bytes);
 });

@@ -40,6 +40,35 @@ test("connects to the WebSocket with key, meeting and participant; messages carr
   cs.halt();
 });
 
+test("what happens before the first join() waits for it, and the join goes first", async () => {
+  const cs = collector(Callscope);
+  const ws = FakeWS.last;
+  ws.open();
+  cs.error("getusermedia-denied", "NotAllowedError: Permission denied");
+  await tick();
+  assert.equal(ws.frames.length, 0, "held for the join");
+  cs.join();
+  await tick();
+  const [join, err] = flat(ws);
+  assert.deepEqual([join.type, err.type], ["join", "error"]);
+  assert.equal(err.seq, join.seq + 1);
+});
+
+test("without a join() for 15 s, messages go anyway", async () => {
+  const cs = collector(Callscope);
+  const ws = FakeWS.last;
+  ws.open();
+  cs.event("no-join");
+  await tick();
+  assert.equal(ws.frames.length, 0);
+  cs.born -= 15001;
+  cs.flush();
+  assert.deepEqual(flat(ws).map(m => m.name), ["no-join"]);
+  cs.join(); // a later join takes a new seq
+  await tick();
+  assert.ok(flat(ws)[1].seq > flat(ws)[0].seq);
+});
+
 test("onSession is called when the session named by the acks changes", async () => {
   const calls = [];
   const cs = collector(Callscope, { onSession: (s, m) => calls.push([s, m]) });
@@ -61,13 +90,16 @@ test("onSession is called when the session named by the acks changes", async () 
 test("stats: a full report first (filtered types), then deltas with timestamp; a new socket means a full report and labels again", async () => {
   const cs = collector(Callscope);
   const ws = FakeWS.last;
+  cs.join();
+  await tick();
   ws.open();
+  ws.ack(); // the join
   const pc = new FakePC();
   pc.reports.push(report(1), report(2), report(3), report(4));
   cs.monitor(pc, { remoteParticipantId: "p-2", labels: { mid: { 0: { kind: "video" } } } });
   await cs.tick();
   await cs.tick();
-  const [s1, s2] = flat(ws);
+  const [s1, s2] = flat(ws).filter(m => m.type == "stats");
   assert.match(s1.pc, /^pc-[0-9a-z]+-\d+$/);
   assert.deepEqual(s1.report, { OT1: report(1).OT1 });
   assert.equal(s1.timestamp, T + 1000);
@@ -100,28 +132,30 @@ test("full_report_required over the socket: each refused delta is resent as its 
   const pc = new FakePC();
   pc.reports.push(report(1), report(2), report(3));
   cs.monitor(pc);
+  cs.join();
   await tick();
   ws.open();
   await cs.tick();
   await cs.tick();
-  await cs.tick(); // three frames in flight: full, delta, delta
-  const [[full], [d2], [d3]] = ws.frames;
-  assert.ok(full.report && d2.delta && d3.delta);
+  await cs.tick(); // four frames in flight: join, full, delta, delta
+  const [[join], [full], [d2], [d3]] = ws.frames;
+  assert.ok(join.type == "join" && full.report && d2.delta && d3.delta);
+  ws.ack();
   ws.ack();
   // The server lost the pc (say it restarted): both deltas are refused.
   const refuse = () => ws.push({ type: "error", acks: [], stored: 0, duplicates: 0, error: { code: "full_report_required", field: "[0].delta", index: 0, message: "x" } });
   refuse();
-  assert.equal(ws.frames.length, 4);
-  const [r2] = ws.frames[3];
+  assert.equal(ws.frames.length, 5);
+  const [r2] = ws.frames[4];
   assert.deepEqual([r2.seq, r2.delta, r2.timestamp], [d2.seq, undefined, d2.timestamp]);
   assert.deepEqual(r2.report, { OT1: report(2).OT1 });
   refuse();
-  const [r3] = ws.frames[4];
+  const [r3] = ws.frames[5];
   assert.equal(r3.seq, d3.seq);
   assert.deepEqual(r3.report, { OT1: report(3).OT1 });
   ws.ack();
   ws.ack();
-  assert.equal(cs.metrics().outbox, 0);
+  assert.equal(cs.ob.out.length, 0);
 });
 
 test("a dropped socket loses nothing: unanswered frames are resent in seq order before new messages", async () => {
@@ -148,7 +182,7 @@ test("a dropped socket loses nothing: unanswered frames are resent in seq order 
   assert.deepEqual(sent.map(m => m.name), ["a", "b", "c"]);
   assert.deepEqual(sent.map(m => m.seq), [...expect, expect.at(-1) + 1]);
   ws.ack();
-  assert.equal(cs.metrics().outbox, 0);
+  assert.equal(cs.ob.out.length, 0);
   cs.halt();
 });
 
@@ -192,7 +226,7 @@ test("the page going away sends leave(closed) with the outbox in a beacon", asyn
   assert.deepEqual(body.map(m => m.type), ["join", "event", "leave"]);
   assert.equal(body[2].reason, "closed");
   cs.event("after");
-  assert.equal(cs.metrics().outbox, 3, "nothing after leaving");
+  assert.equal(cs.ob.out.length, 3, "nothing after leaving");
   cs.halt();
 });
 
@@ -248,12 +282,13 @@ test("after two failed connects: HTTP POST with the key; kicks in the answer", a
   assert.deepEqual(posts[1].body.map(m => [m.type, m.reason]), [["leave", "kicked"]]);
   assert.equal(posts.length, 2);
   assert.equal(cs.sessionId, "s9");
-  assert.equal(cs.metrics().outbox, 0);
+  assert.equal(cs.ob.out.length, 0);
 });
 
 test("messages dropped while offline are reported once the connection is back", async () => {
   const cs = collector(Callscope);
-  for (let i = 0; i < 1003; i++) cs.event("e" + i);
+  cs.join();
+  for (let i = 0; i < 1002; i++) cs.event("e" + i);
   assert.equal(cs.metrics().dropped, 3);
   const ws = FakeWS.last;
   await tick();
@@ -278,7 +313,7 @@ test("a refused key stops sending and warns", async () => {
   await tick();
   console.warn = warn;
   assert.equal(posts, 1);
-  assert.match(warnings[0], /refused the ingest key \(unauthorized\)/);
+  assert.match(warnings[0], /refused \(unauthorized\)/);
   cs.event("more");
   await tick();
   assert.equal(posts, 1);
