@@ -9,11 +9,12 @@
 // report four ways, counting UTF-8 bytes of the JSON that would go on the wire:
 //
 //   ours              the collector's stats message: a full report first (and every 60 s), then
-//                     deltas (Callscope._internal.statsDelta, the collector's own code), with the
-//                     collector's stat-type filter and message envelope (type, meetingId,
+//                     deltas (Callscope._internal.slim and statsDelta, the collector's own code:
+//                     kept stat types, per-tick noise members dropped, fractions to 1e-6), with the
+//                     collector's message envelope (type, meetingId,
 //                     participantId, seq, ts, pc, remoteParticipantId, timestamp). Labels are left
 //                     out (they are sent only when they change).
-//   full              the same message with the full (filtered) report every time.
+//   full              the same envelope with the whole report of the kept stat types, every time.
 //   rtcstats          rtcstats' wire record ["getstats", pcId, delta, timestamp] with its
 //                     deltaCompression (reimplemented below from github.com/fippo/rtcstats), fed
 //                     the same filtered report, so the comparison is fair.
@@ -22,7 +23,8 @@
 //
 // `ours`, `full`, `rtcstats`, `rtcstatsAllTypes`, `fullAllTypes`: mean bytes per stream (pc) per
 // tick over all ticks, the first (a full report in every scheme) included. `steady`: the same
-// means without the first tick. `series[scheme][pc][tick]`: every value.
+// means without the first tick. `perStream`: steady bytes per rtp stream (inbound-rtp or
+// outbound-rtp stat) per tick. `series[scheme][pc][tick]`: every value.
 (() => {
   "use strict";
   const enc = new TextEncoder();
@@ -59,17 +61,19 @@
     const series = Object.fromEntries(schemes.map(k => [k, list.map(() => [])]));
     const state = list.map((pc, i) => ({ id: `pc-${Date.now().toString(36)}-${i + 1}`, prev: null, at: 0, rtc: {}, rtcAll: {} }));
     let seq = Date.now();
+    const rtpStreams = list.map(() => 0);
 
     for (let t = 0; t < ticks; t++) {
       if (t) await new Promise(r => setTimeout(r, intervalMs));
       const reports = await Promise.all(list.map(pc => pc.getStats()));
       reports.forEach((report, i) => {
-        const s = state[i], all = {}, rep = {}, now = Date.now();
-        let ts = 0;
-        report.forEach(stat => {
-          all[stat.id] = stat;
-          if (cs.TYPES.has(stat.type)) (rep[stat.id] = stat), (ts = Math.max(ts, stat.timestamp || 0));
-        });
+        const s = state[i], all = {}, now = Date.now();
+        report.forEach(stat => (all[stat.id] = stat));
+        // Exactly what the collector sends: its own filter (kept types, no per-tick noise, rounding).
+        const [rep, ts] = cs.slim(report);
+        // What rtcstats would be fed with the same type filter, every member kept.
+        const typed = Object.fromEntries(Object.entries(all).filter(([, st]) => cs.TYPES.has(st.type)));
+        rtpStreams[i] = Object.values(all).filter(st => st.type == "inbound-rtp" || st.type == "outbound-rtp").length;
         // The envelope as the collector builds it (key order included).
         const base = { type: "stats", meetingId, participantId, ts: now, pc: s.id, remoteParticipantId: remote[i], timestamp: ts || now };
         const isFull = !s.prev || now - s.at >= 60000;
@@ -77,11 +81,11 @@
         if (isFull) s.at = now;
         s.prev = rep;
         series.ours[i].push(bytes(ours));
-        series.full[i].push(bytes({ ...base, report: rep, seq }));
+        series.full[i].push(bytes({ ...base, report: typed, seq }));
         series.fullAllTypes[i].push(bytes({ ...base, report: all, seq }));
-        series.rtcstats[i].push(bytes(["getstats", "PC_" + i, rtcstatsDelta(s.rtc, rep), now]));
+        series.rtcstats[i].push(bytes(["getstats", "PC_" + i, rtcstatsDelta(s.rtc, typed), now]));
         series.rtcstatsAllTypes[i].push(bytes(["getstats", "PC_" + i, rtcstatsDelta(s.rtcAll, all), now]));
-        s.rtc = copy(rep);
+        s.rtc = copy(typed);
         s.rtcAll = copy(all);
         seq++;
       });
@@ -91,8 +95,12 @@
       const v = series[k].flatMap(a => a.slice(from));
       return v.length ? Math.round(v.reduce((x, y) => x + y, 0) / v.length) : 0;
     };
-    const result = { ticks, streams: list.length, series, steady: {} };
+    const result = { ticks, pcs: list.length, series, steady: {}, perStream: {} };
     for (const k of schemes) (result[k] = mean(k)), (result.steady[k] = mean(k, 1));
+    // Per stream: a pc's bytes over its rtp streams (each inbound-rtp / outbound-rtp one stream side).
+    const streams = rtpStreams.reduce((a, b) => a + b, 0) / Math.max(1, list.length);
+    result.rtpStreamsPerPc = streams;
+    for (const k of schemes) result.perStream[k] = Math.round(result.steady[k] / Math.max(1, streams));
     return result;
   }
 

@@ -70,7 +70,7 @@ test("pc IDs are unique and not reused (time-based prefix, counter)", () => {
 
 test("close(): a last stats report and connection-state closed, then the pc is no longer monitored", async () => {
   const pc = new RTCPeerConnection();
-  pc.reports.push({ X: { id: "X", type: "transport", timestamp: 5, bytesSent: 1 } });
+  pc.reports.push({ X: { id: "X", type: "outbound-rtp", timestamp: 5, bytesSent: 1 } });
   const id = cs.pcs.get(pc).id;
   pc.close();
   assert.ok(pc.closedNatively);
@@ -80,7 +80,7 @@ test("close(): a last stats report and connection-state closed, then the pc is n
   const mine = sent().filter(m => m.pc == id || m.data?.pc == id);
   assert.deepEqual(mine.map(m => m.type + ":" + (m.name || "")), ["event:connection-state", "stats:"]);
   assert.deepEqual(mine[0].data, { pc: id, state: "closed" });
-  assert.deepEqual(mine[1].report, { X: { id: "X", type: "transport", timestamp: 5, bytesSent: 1 } });
+  assert.deepEqual(mine[1].report, { X: { id: "X", type: "outbound-rtp", timestamp: 5, bytesSent: 1 } });
 });
 
 test("ICE restarts: restartIce() and createOffer({iceRestart: true})", async () => {

@@ -34,9 +34,12 @@ test("measures the same reports four ways", async () => {
   const pc = { getStats: async () => new Map(Object.entries(reportAt(++n))) };
   const r = await measure(new Map([["p-bob", pc]]), 3, 0, { meetingId: "m", participantId: "p" });
   assert.equal(r.ticks, 3);
-  assert.equal(r.streams, 1);
+  assert.equal(r.pcs, 1);
+  assert.equal(r.rtpStreamsPerPc, 1);
   const s = r.series;
-  assert.equal(s.ours[0][0], s.full[0][0], "the first message is the full report");
+  // The first message is a full report, without the per-tick noise the collector leaves out.
+  const noise = ',"qualityLimitationDurations":{"none":1,"cpu":0}'.length + ',"bytesSent":5'.length;
+  assert.equal(s.ours[0][0], s.full[0][0] - noise, "the first message is the slimmed full report");
   // Tick 2: only bytesSent of OT1 changed (CP1 is unchanged but for its timestamp, which equals the report's).
   const { OT1, CP1 } = reportAt(2);
   const report = JSON.stringify({ OT1, CP1 }), delta = JSON.stringify({ OT1: { bytesSent: 2000 } });
@@ -49,4 +52,5 @@ test("measures the same reports four ways", async () => {
   assert.equal(r.ours, Math.round((s.ours[0][0] + s.ours[0][1] + s.ours[0][2]) / 3));
   assert.equal(r.steady.ours, Math.round((s.ours[0][1] + s.ours[0][2]) / 2));
   assert.ok(r.steady.ours < r.steady.full && r.steady.rtcstats < r.steady.rtcstatsAllTypes);
+  assert.equal(r.perStream.ours, r.steady.ours, "one rtp stream per pc here");
 });

@@ -1,10 +1,31 @@
-/*! Callscope collector: WebRTC stats, events and errors to a Callscope server (ingest protocol v1, § below). */
+/*! Callscope collector: WebRTC stats, events and errors for a Callscope server (ingest protocol v1, §). */
 (() => {
 "use strict";
 const G = globalThis, VERSION = "1.0.0";
 // What the server reads (§7.2); the rest only costs bytes.
 const TYPES = new Set(["outbound-rtp", "inbound-rtp", "remote-inbound-rtp", "remote-outbound-rtp", "media-source",
-  "media-playout", "candidate-pair", "local-candidate", "remote-candidate", "transport"]);
+  "candidate-pair", "local-candidate", "remote-candidate", "transport"]);
+// Change every tick, feed no metric: most of a delta's bytes (goog*: non-standard). Pairs repeat
+// the rtp counts.
+const NOISE = /^(goog|header|last|estimated|consent|requests|responsesSent|inserted|removed|corruption|qpSum|audioLevel|frames(Received|Sent|Rendered|Assembled.*)?$|jitterBuffer[TM]|qualityLimitationDurations|total(Decode|Encode|InterFrame|Squared|Processing|Assembly|PacketSend|Corruption|AudioEnergy|SamplesDuration))/;
+const PAIR = /^(bytes|packets)(Sent|Received)$/;
+
+// A getStats() result as the server needs it, by id; fractions to 1 µs (Chrome prints 17 digits).
+function slim(r, all) {
+  const rep = {};
+  let ts = 0;
+  r.forEach(s => {
+    if (!TYPES.has(s.type)) return;
+    const o = (rep[s.id] = {}), pair = s.type == "transport" || s.type == "candidate-pair";
+    for (const k in s) {
+      const v = s[k];
+      if (all || !(NOISE.test(k) || (pair && PAIR.test(k)))) o[k] = typeof v == "number" && v % 1 ? Math.round(v * 1e6) / 1e6 : v;
+    }
+    ts = Math.max(ts, s.timestamp || 0);
+  });
+  return [rep, ts];
+}
+
 const SCRIPT = G.document?.currentScript?.src, TE = new TextEncoder();
 const screens = new WeakSet(), seen = new WeakSet();
 let cur, pending = [], patched, npc = 0; // pending: pcs wrap() saw before init
@@ -52,8 +73,8 @@ const BROWSERS = [["Samsung Internet", /SamsungBrowser\/(\d+)/], ["Edge", /Edg(?
 const BRANDS = { "Microsoft Edge": "Edge", Opera: "Opera", "Samsung Internet": "Samsung Internet", "Google Chrome": "Chrome" };
 const ver = v => v.split(/[._]/).slice(0, 2).join(".").replace(/\.0$/, "");
 
-// §6.1 from the User-Agent and UA Client Hints (`d`). No model: we name the kind of device. Frozen
-// parts of reduced UAs (macOS 10.15, NT 10.0 for Windows 11, "Android 10; K") are not facts.
+// §6.1 from the UA and Client Hints (`d`); without a model, the kind of device. Frozen parts of
+// reduced UAs (macOS 10.15, NT 10.0, "Android 10; K") are not facts.
 function clientInfo(ua = "", d) {
   const get = re => ua.match(re)?.[1];
   let browser, os, device, x;
@@ -195,7 +216,7 @@ class Collector {
     this.jq = ob.seq++; // the first join goes before anything until then
     this.born = Date.now();
     this.server = (o.server || Callscope.origin || G.location?.origin || "").replace(/\/$/, "");
-    this.pcs = new Map(); // pc → {pc, opts, id, prev report, at/fl: last full's time/size, ls: labels}
+    this.pcs = new Map(); // pc → {pc, opts, id, prev, at/fl: last full's time/size, ls: labels}
     this.wq = []; // in flight on the WebSocket, answered in order
     this.wf = this.errs = this.hold = 0;
     this.m = { ticks: 0, tickMsTotal: 0, tickMsMax: 0, processMsTotal: 0, statsBytes: 0, bytesSent: 0, messagesSent: 0 };
@@ -299,13 +320,12 @@ class Collector {
 
   // Full report first, after a reconnect and every 60 s; else a delta.
   async poll(m) {
-    const pc = m.pc, o = m.opts, rep = {};
+    const pc = m.pc, o = m.opts;
     if (pc.signalingState == "closed") return void this.pcs.delete(pc);
     this.scan(m);
-    let r, ts = 0, labels;
+    let r, labels;
     try { r = await pc.getStats(); } catch { return; }
-    const t = performance.now(), now = Date.now();
-    r.forEach(s => TYPES.has(s.type) && ((rep[s.id] = s), (ts = Math.max(ts, s.timestamp || 0))));
+    const t = performance.now(), now = Date.now(), [rep, ts] = slim(r, this.o.allMembers);
     const msg = { pc: m.id, remoteParticipantId: o.remoteParticipantId, timestamp: ts || now };
     try { labels = labelsFor(pc, o.labels); } catch {}
     const ls = JSON.stringify(labels), full = !m.prev || now - m.at >= 6e4;
@@ -522,6 +542,6 @@ const Callscope = (G.Callscope = {
     RTCPeerConnection.callscope = 1;
     G.RTCPeerConnection = Object.setPrototypeOf(RTCPeerConnection, N);
   },
-  _internal: { statsDelta, mergeLabels, labelsFor, clientInfo, Outbox, TYPES },
+  _internal: { statsDelta, slim, mergeLabels, labelsFor, clientInfo, Outbox, TYPES },
 });
 })();
