@@ -4,8 +4,8 @@ import Hummingbird
 /// CORS for `POST /ingest/v1`: an app's page lives on its own origin, not Callscope's. Answers
 /// preflights, checks the request's `Origin` against the project's allowed origins, and puts
 /// `Access-Control-Allow-Origin` on every answer an allowed page may read, errors included
-/// (a collector must see a 401 or 413 to act on it). A refused origin gets a 403 without the
-/// header, so the page learns nothing but that it may not send.
+/// (a collector must see a 401, 403 or 413 to act on it: on `origin_not_allowed` it stops instead
+/// of retrying forever). Reading that refusal tells a page nothing but that it may not send.
 struct IngestCORSMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let authenticator: Authenticator
@@ -23,8 +23,6 @@ struct IngestCORSMiddleware: RouterMiddleware {
             var response = try await next(request, context)
             Self.allow(origin, in: &response.headers)
             return response
-        } catch let error as APIError where error.code == "origin_not_allowed" {
-            throw error
         } catch let error as any HTTPResponseError {
             var response = try error.response(from: request, context: context)
             Self.allow(origin, in: &response.headers)
