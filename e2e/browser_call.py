@@ -258,25 +258,36 @@ def main():
                           f"{key}: screen resolutions {sizes}, captured {cw}x{ch}")
         print(f"  {len(expected)} streams checked", flush=True)
 
-        # Server down for 10 s mid-call: the collectors buffer and resend.
+        # Server down for 10 s mid-call: the collectors buffer and resend; the media, peer to
+        # peer, goes on (the demo resumes its signalling without rebuilding its connections).
+        pc_ids = "return [...window.demo.cs.pcs.values()].map(m => m.id).sort();"
+        before = {pid: d.execute_script(pc_ids) for pid, d in drivers.items()}
         stop_ms = int(time.time() * 1000)
         server.stop()
         time.sleep(10)
         server.start()
         restart_ms = int(time.time() * 1000)
         time.sleep(25)
-        video = by_key[("alice", "bob", "video")]
-        for key in (("alice", "bob", "video"), ("bob", "carol", "audio"), ("carol", "alice", "screen-video")):
-            stream = by_key[key]
+        after = {pid: d.execute_script(pc_ids) for pid, d in drivers.items()}
+        check(before == after, f"peer connections rebuilt across the outage: {before} → {after}")
+        worst_gap = 0
+        for key in expected:
+            stream = by_key.get(key)
+            if stream is None:
+                continue
             for side in ("sender", "receiver"):
                 ts = [s["tsMs"] for s in samples(api, sid, stream, side)]
                 check(len(ts) == len(set(ts)), f"{key} {side}: {len(ts) - len(set(ts))} duplicate samples after the resend")
                 around = [t for t in ts if stop_ms - 6000 <= t <= restart_ms + 15000]
                 gaps = [b - a for a, b in zip(around, around[1:])]
-                check(len(around) >= 10 and max(gaps, default=99999) <= 4500,
-                      f"{key} {side}: samples around the outage {len(around)}, largest gap {max(gaps, default=None)} ms")
-        numbers["outage"] = f"server down {(restart_ms - stop_ms) / 1000:.1f} s; no gap and no duplicate after the resend"
-        del video
+                worst_gap = max([worst_gap] + gaps)
+                # Ticks every 2 s; a tick may slip on a loaded machine, none may be missing.
+                check(len(around) >= 10 and max(gaps, default=99999) <= 3500,
+                      f"{key} {side}: samples around the outage {len(around)}, largest gap {max(gaps, default=None)} ms "
+                      f"(times from the stop: {[t - stop_ms for t in around]})")
+        numbers["outage"] = (f"server down {(restart_ms - stop_ms) / 1000:.1f} s; {len(expected)} streams × 2 sides "
+                             "checked for gaps and duplicates after the resend; "
+                             f"largest gap between samples around the outage {worst_gap} ms")
 
         # Kick bob through the API: his page's onKick runs and he leaves with reason `kicked`.
         status, kick = api.call(f"/api/v1/sessions/{sid}/participants/bob/kick", "POST", {"reason": "e2e kick"})

@@ -74,6 +74,27 @@ struct DemoSignalTests {
         }
     }
 
+    @Test("a page reconnecting its signalling mid-call says so: the others see joined with resumed")
+    func resume() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.live) { client in
+            let port = try #require(client.port)
+            let alice = try await SignalClient.connect(port: port, meeting: "m", participant: "alice")
+            _ = try await alice.next()
+            let bob = try await SignalClient.connect(port: port, query: "meetingId=m&participantId=bob&resume=1")
+            #expect(try await bob.next() == json(#"{"type":"peers","peers":["alice"]}"#))
+            #expect(try await alice.next() == json(#"{"type":"joined","from":"bob","resumed":true}"#))
+            try await bob.close()
+            _ = try await alice.next()
+            let carol = try await SignalClient.connect(port: port, query: "meetingId=m&participantId=carol&resume=0")
+            _ = try await carol.next()
+            #expect(try await alice.next() == json(#"{"type":"joined","from":"carol"}"#), "only resume=1 resumes")
+            try await carol.close()
+            try await alice.close()
+        }
+    }
+
     @Test("bad IDs are refused before the upgrade; a full room closes with 4409; frames over 64 KiB close with 1009")
     func limits() async throws {
         let server = try TestServer()

@@ -8,7 +8,8 @@ import NIOWebSocket
 /// call (`/demo`). JSON text frames:
 ///
 /// - on connect the newcomer gets `{"type":"peers","peers":[ids]}`, the others
-///   `{"type":"joined","from":P}`;
+///   `{"type":"joined","from":P}` (with `"resumed":true` when the URL has `resume=1`: a page
+///   reconnecting its signalling mid-call, whose peer connections are still up);
 /// - a frame `{"to":X,…}` from P reaches X with `"from":P` added (frames to unknown peers, frames
 ///   that are not such an object, and binary frames are dropped);
 /// - a frame over 64 KiB closes the connection (code 1009);
@@ -37,15 +38,16 @@ struct DemoController: Sendable {
         } onUpgrade: { inbound, outbound, context in
             let ids = try Self.ids(of: context.request)
             try await serve(inbound: inbound, outbound: outbound, meetingId: ids.meetingId,
-                            participantId: ids.participantId, logger: context.logger)
+                            participantId: ids.participantId,
+                            resumed: context.request.uri.queryParameters.get("resume") == "1", logger: context.logger)
         }
     }
 
     private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-                       meetingId: String, participantId: String, logger: Logger) async throws {
+                       meetingId: String, participantId: String, resumed: Bool, logger: Logger) async throws {
         let (frames, queue) = AsyncStream<DemoSignalRelay.Outgoing>.makeStream()
         guard case .joined(let connection) = await relay.join(meetingId: meetingId, participantId: participantId,
-                                                               queue: queue) else {
+                                                               resumed: resumed, queue: queue) else {
             try await outbound.close(.init(codeNumber: Self.roomFullCloseCode),
                                      reason: "the meeting is full (\(DemoSignalRelay.maxParticipants) participants)")
             return

@@ -45,9 +45,12 @@ actor DemoSignalRelay {
     init() {}
 
     /// Adds the connection: it gets `{"type":"peers","peers":[…]}` (the others, sorted), the
-    /// others get `{"type":"joined","from":P}`. An earlier connection of the same participant is
-    /// closed and replaced; the others are not told it left (they see `joined` again and reset).
-    func join(meetingId: String, participantId: String, queue: AsyncStream<Outgoing>.Continuation) -> JoinResult {
+    /// others get `{"type":"joined","from":P}`, with `"resumed":true` when the page says it is
+    /// reconnecting its signalling in the same call (its peer connections still carry media, so
+    /// the others keep theirs). An earlier connection of the same participant is closed and
+    /// replaced; the others are not told it left (they see `joined` again).
+    func join(meetingId: String, participantId: String, resumed: Bool = false,
+              queue: AsyncStream<Outgoing>.Continuation) -> JoinResult {
         var room = rooms[meetingId] ?? [:]
         if let old = room[participantId] {
             old.queue.yield(.close(.policyViolation, reason: "replaced by a newer connection"))
@@ -61,7 +64,9 @@ actor DemoSignalRelay {
 
         let peers = room.keys.filter { $0 != participantId }.sorted()
         queue.yield(.text(Self.frame(["type": .string("peers"), "peers": .array(peers.map(JSONValue.string))])))
-        let joined = Self.frame(["type": .string("joined"), "from": .string(participantId)])
+        var announcement: [String: JSONValue] = ["type": .string("joined"), "from": .string(participantId)]
+        if resumed { announcement["resumed"] = .bool(true) }
+        let joined = Self.frame(announcement)
         for peer in peers { room[peer]?.queue.yield(.text(joined)) }
         return .joined(connection: lastConnection)
     }

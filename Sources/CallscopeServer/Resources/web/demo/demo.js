@@ -44,6 +44,8 @@ let screen = null;         // screen-share MediaStream while sharing
 let socket = null;
 let reconnectTimer = null;
 let reconnectDelayMs = 1000;
+let rejoined = false;      // signalling was up before in this call: a reconnect resumes it
+const roster = new Set();  // who the relay says is in the meeting
 const peers = new Map();   // peerId → Peer
 const loadedAt = Date.now() + Math.random();
 
@@ -264,6 +266,8 @@ function setState(state) {
 function teardown() {
   clearTimeout(reconnectTimer);
   reconnectTimer = null;
+  rejoined = false;
+  roster.clear();
   if (socket) {
     socket.onclose = null;
     socket.close(1000, "left");
@@ -326,6 +330,9 @@ function connectSignalling() {
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
   url.searchParams.set("meetingId", demo.meetingId);
   url.searchParams.set("participantId", demo.participantId);
+  // Media flows peer to peer: a lost relay (a server restart) must not cut the call. Resuming,
+  // live peer connections are kept on both sides; only what failed is built again.
+  if (rejoined) url.searchParams.set("resume", "1");
   const ws = new WebSocket(url);
   socket = ws;
   let opened = false;
@@ -376,10 +383,19 @@ function onSignal(message) {
   const from = typeof message.from === "string" ? message.from : null;
   switch (message.type) {
     case "peers": {
-      // (Re)connected: every pc starts afresh — the others reset theirs on our "joined".
+      // Connected: offer to everyone. Reconnected (resume): keep every peer connection that is
+      // still up (a peer that has not reconnected yet will say "joined" with resumed), rebuild
+      // the rest; the others do the same on our resumed "joined".
       const list = Array.isArray(message.peers) ? message.peers.filter((p) => typeof p === "string") : [];
-      for (const peerId of [...peers.keys()]) removePeer(peerId);
-      for (const peerId of list) createPeer(peerId, { initiator: true });
+      const resuming = rejoined;
+      rejoined = true;
+      roster.clear();
+      list.forEach((p) => roster.add(p));
+      for (const peerId of [...peers.keys()]) if (!(resuming && isConnected(peers.get(peerId)))) removePeer(peerId);
+      for (const peerId of list) {
+        if (peers.has(peerId)) greet(peers.get(peerId));
+        else createPeer(peerId, { initiator: true });
+      }
       if (demo.state === "joining") {
         setState("in-call");
         if (params.get("screen") === "1" && !screen) startShare();
@@ -389,12 +405,18 @@ function onSignal(message) {
     }
     case "joined":
       if (!from) return;
-      removePeer(from);
-      createPeer(from, { initiator: false });
+      roster.add(from);
+      if (message.resumed === true && isConnected(peers.get(from))) {
+        greet(peers.get(from));
+      } else {
+        removePeer(from);
+        createPeer(from, { initiator: false });
+      }
       renderPeerStatus();
       return;
     case "left":
       if (!from) return;
+      roster.delete(from);
       removePeer(from);
       renderPeerStatus();
       return;
@@ -464,13 +486,15 @@ function createPeer(peerId, { initiator }) {
   pc.ontrack = (e) => onTrack(peer, e);
   pc.onconnectionstatechange = () => {
     renderPeerStatus();
-    if (pc.connectionState === "failed") pc.restartIce();
+    if (pc.connectionState !== "failed") return;
+    // Gone while the relay was down (no "left" reached us): drop it; else try an ICE restart.
+    if (socket?.readyState === WebSocket.OPEN && !roster.has(peerId)) removePeer(peerId);
+    else pc.restartIce();
   };
   pc.oniceconnectionstatechange = renderPeerStatus;
 
   addPeerTile(peer);
-  signal({ to: peerId, type: "hello", name: $("name").value.trim() });
-  signal({ to: peerId, type: "streams", screen: screen ? screen.id : null });
+  greet(peer);
   if (initiator) {
     attachMedia(peer, { offering: true });
   } else {
@@ -482,6 +506,17 @@ function createPeer(peerId, { initiator }) {
   }
   renderPeerStatus();
   return peer;
+}
+
+/** Our name and screen-share stream id, sent on every (re)connection of the signalling. */
+function greet(peer) {
+  signal({ to: peer.id, type: "hello", name: $("name").value.trim() });
+  signal({ to: peer.id, type: "streams", screen: screen ? screen.id : null });
+}
+
+/** A peer connection still carrying (or about to carry) media. */
+function isConnected(peer) {
+  return !!peer && (peer.pc.connectionState === "connected" || peer.pc.connectionState === "connecting");
 }
 
 function removePeer(peerId) {
