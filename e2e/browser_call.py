@@ -27,21 +27,18 @@ import gzip
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 
-INGEST_KEY = "browser-ingest-key"
-API_TOKEN = "browser-api-token"
 MEETING = "e2e-browser-call"
 PEOPLE = [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol")]
 SCREEN_SHARER = "carol"
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from harness import API_TOKEN, Server, free_port  # noqa: E402
 
 
 def skip_or_fail(reason):
@@ -60,35 +57,6 @@ except ImportError:
 for path in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
     if not os.path.exists(path):
         skip_or_fail(f"{path} is missing (apt-get install chromium chromium-driver)")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, binary, db, port, log):
-        self.binary, self.db, self.port, self.log, self.proc = binary, db, port, log, None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--database", self.db,
-             "--ingest-key", INGEST_KEY, "--api-token", API_TOKEN],
-            stdout=self.log, stderr=self.log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1).read()
-                return
-            except Exception:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=30)
 
 
 class API:
@@ -159,7 +127,7 @@ def main():
     work = tempfile.mkdtemp(prefix="callscope-browser-")
     port = free_port()
     log = open(os.path.join(work, "server.log"), "w")
-    server = Server(binary, os.path.join(work, "b.sqlite"), port, log)
+    server = Server(binary, os.path.join(work, "b.sqlite"), port, log=log)
     server.start()
     api = API(port)
     failures, numbers = [], {}
@@ -327,7 +295,7 @@ def main():
                 driver.quit()
             except Exception:
                 pass
-        if server.proc and server.proc.poll() is None:
+        if server.running():
             server.stop()
         log.close()
 

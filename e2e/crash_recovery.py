@@ -10,12 +10,8 @@ acknowledged stats messages per stream.
 
 Usage: crash_recovery.py PATH_TO_CALLSCOPE_BINARY
 """
-import json
 import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -23,55 +19,10 @@ import time
 import urllib.error
 import urllib.request
 
-INGEST_KEY = "crash-ingest-key"
-API_TOKEN = "crash-api-token"
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import API_TOKEN, Server, finish, free_port, request  # noqa: E402
+
 MEETING = "crash-test-meet"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, binary, db, port):
-        self.binary, self.db, self.port, self.proc = binary, db, port, None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--database", self.db,
-             "--ingest-key", INGEST_KEY, "--api-token", API_TOKEN, "--session-timeout", "600"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1).read()
-                return
-            except Exception:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start")
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-
-def request(port, path, body=None, token=INGEST_KEY):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data,
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read())
-
-
-def finish(failures, summary):
-    """Prints the summary, any failures and the closing line CI reads; exits 1 on failure."""
-    print(summary)
-    if failures:
-        print("\n".join(failures))
-        print("0 passed, 1 failed")
-        sys.exit(1)
-    print("1 passed, 0 failed")
 
 
 def stats_message(pid, seq, ts, tick):
@@ -85,7 +36,7 @@ def stats_message(pid, seq, ts, tick):
 def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="callscope-crash-")
-    server = Server(binary, os.path.join(workdir, "crash.sqlite"), free_port())
+    server = Server(binary, os.path.join(workdir, "crash.sqlite"), free_port(), ["--session-timeout", "600"])
     server.start()
     t0 = int(time.time() * 1000) - 3_600_000
     acked = {}          # pid -> highest acked seq

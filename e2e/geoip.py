@@ -16,7 +16,6 @@ Usage: geoip.py PATH_TO_CALLSCOPE_BINARY
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 
 sys.path.insert(0, os.path.dirname(__file__))
-from crash_recovery import API_TOKEN, INGEST_KEY, finish, free_port, request  # noqa: E402
+from harness import API_TOKEN, INGEST_KEY, Server, finish, free_port, request  # noqa: E402
 
 MEETING = "geoip-e2e-meet"
 
@@ -46,30 +45,6 @@ def write_database(path):
     writer.insert_network(IPSet(["2001:67c:2e8::/48"]), {
         "city": {"names": {"en": "Amsterdam"}}, "country": country("NL", "Netherlands")})
     writer.to_db_file(path)
-
-
-class Server:
-    def __init__(self, binary, db, port, extra):
-        self.binary, self.db, self.port, self.extra, self.proc = binary, db, port, extra, None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--database", self.db, "--ingest-key", INGEST_KEY,
-             "--api-token", API_TOKEN, "--session-timeout", "600"] + self.extra,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        for _ in range(200):
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode(errors='replace')}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1).read()
-                return
-            except Exception:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=30)
 
 
 def join(pid, seq, ts, **fields):
@@ -103,7 +78,7 @@ def main():
         if got != want:
             failures.append(f"{what}: expected {want!r}, got {got!r}")
 
-    server = Server(binary, sqlite, free_port(), ["--geoip-db", mmdb, "--trusted-proxy", "127.0.0.1/32"])
+    server = Server(binary, sqlite, free_port(), ["--session-timeout", "600", "--geoip-db", mmdb, "--trusted-proxy", "127.0.0.1/32"])
     server.start()
     try:
         sid = post(server.port, [join("alice", 1, t0), join("bob", 1, t0, location="Berlin, DE")],
@@ -121,7 +96,7 @@ def main():
     finally:
         server.stop()
 
-    server.extra = ["--geoip-db", mmdb]
+    server.extra = ["--session-timeout", "600", "--geoip-db", mmdb]
     server.start()
     try:
         post(server.port, join("grace", 1, t0), forwarded_for="81.2.69.160")

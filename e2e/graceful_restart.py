@@ -11,7 +11,6 @@ Usage: graceful_restart.py PATH_TO_CALLSCOPE_BINARY
 import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from crash_recovery import API_TOKEN, Server, finish, free_port, request  # noqa: E402
+from harness import API_TOKEN, Server, finish, free_port, request  # noqa: E402
 
 
 def post(port, body):
@@ -31,7 +30,8 @@ def post(port, body):
 
 def main():
     binary = os.path.abspath(sys.argv[1])
-    server = Server(binary, os.path.join(tempfile.mkdtemp(prefix="callscope-restart-"), "r.sqlite"), free_port())
+    server = Server(binary, os.path.join(tempfile.mkdtemp(prefix="callscope-restart-"), "r.sqlite"), free_port(),
+                    ["--session-timeout", "600"])
     server.start()
     t0 = int(time.time() * 1000) - 60_000
     base = {"meetingId": "restart-meeting", "participantId": "bob"}

@@ -83,9 +83,9 @@ struct CollectorChannelTests {
             let port = try #require(client.port)
             let url = "ws://127.0.0.1:\(port)/ingest/v1/ws?key=\(TestServer.ingestKey)"
             await #expect(throws: (any Error).self, "the handshake from a refused origin is not upgraded") {
-                _ = try await CollectorSocket.connect(url: url, origin: "https://evil.example")
+                _ = try await TestWebSocket.connect(url: url, headers: [.origin: "https://evil.example"])
             }
-            let allowed = try await CollectorSocket.connect(url: url, origin: "https://app.example.com")
+            let allowed = try await TestWebSocket.connect(url: url, headers: [.origin: "https://app.example.com"])
             try await allowed.send(Messages.join("bob", seq: 1))
             #expect(try await allowed.next()?["type"]?.string == "ack")
             try await allowed.close()
@@ -99,13 +99,13 @@ struct CollectorChannelTests {
         try await server.app().test(.live) { client in
             let port = try #require(client.port)
             let meeting = "abcd-efgh-ijkl"
-            let alice = try await CollectorSocket.connect(
+            let alice = try await TestWebSocket.connect(
                 url: "ws://127.0.0.1:\(port)/ingest/v1/ws?key=\(TestServer.ingestKey)&meetingId=\(meeting)&participantId=alice")
             try await alice.send(Messages.join("alice", seq: 1))
             let ack = try #require(try await alice.next())
             let sessionId = try #require(ack["acks"]?.array?.first?["sessionId"]?.string)
             // Carol's connection names nobody in its URL: its acks tell the server whom it speaks for.
-            let carol = try await CollectorSocket.connect(url: "ws://127.0.0.1:\(port)/ingest/v1/ws?key=\(TestServer.ingestKey)")
+            let carol = try await TestWebSocket.connect(url: "ws://127.0.0.1:\(port)/ingest/v1/ws?key=\(TestServer.ingestKey)")
             try await carol.send(Messages.join("carol", seq: 1))
             #expect(try await carol.next()?["type"]?.string == "ack")
             let (_, joined) = try await client.ingest(Messages.join("bob", seq: 1))
@@ -180,78 +180,5 @@ struct CollectorChannelTests {
             try await client.execute(uri: "/demo", method: .get) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/sdk/callscope.js", method: .get) { #expect($0.status == .ok) }
         }
-    }
-}
-
-/// A collector's WebSocket for tests: frames in, answers and pushes out, in order.
-final class CollectorSocket: Sendable {
-    private let outgoing: AsyncStream<String?>.Continuation
-    private let incoming: AsyncStream<JSONValue>
-    private let task: Task<Void, any Error>
-
-    private init(outgoing: AsyncStream<String?>.Continuation, incoming: AsyncStream<JSONValue>, task: Task<Void, any Error>) {
-        self.outgoing = outgoing
-        self.incoming = incoming
-        self.task = task
-    }
-
-    /// Connects and returns once the server has upgraded; throws when it refuses.
-    static func connect(url: String, origin: String? = nil) async throws -> CollectorSocket {
-        let (frames, frameQueue) = AsyncStream<String?>.makeStream()
-        let (received, receivedQueue) = AsyncStream<JSONValue>.makeStream()
-        let (upgraded, upgradedQueue) = AsyncStream<Bool>.makeStream()
-        var headers = HTTPFields()
-        if let origin { headers[.origin] = origin }
-        let task = Task {
-            defer { upgradedQueue.finish(); receivedQueue.finish() }
-            _ = try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers),
-                                                  logger: Logger(label: "collector-socket")) { inbound, outbound, _ in
-                upgradedQueue.yield(true)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for await frame in frames {
-                            guard let frame else { try await outbound.close(.normalClosure, reason: nil); return }
-                            try await outbound.write(.text(frame))
-                        }
-                    }
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        if case .text(let text) = message { receivedQueue.yield(try JSONValue.parse(text)) }
-                    }
-                    group.cancelAll()
-                }
-            }
-        }
-        var iterator = upgraded.makeAsyncIterator()
-        guard await iterator.next() == true else {
-            _ = try await task.value
-            throw CancellationError()
-        }
-        return CollectorSocket(outgoing: frameQueue, incoming: received, task: task)
-    }
-
-    func send(_ frame: String) async throws { outgoing.yield(frame) }
-
-    /// The next frame from the server, or nil after 5 s.
-    func next() async throws -> JSONValue? {
-        let incoming = self.incoming
-        return try await withThrowingTaskGroup(of: JSONValue?.self) { group in
-            group.addTask {
-                var iterator = incoming.makeAsyncIterator()
-                return await iterator.next()
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(5))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-    }
-
-    func close() async throws {
-        outgoing.yield(nil)
-        outgoing.finish()
-        _ = try? await task.value
     }
 }

@@ -114,7 +114,7 @@ struct DemoSignalTests {
             #expect(try await ok.next()?["type"]?.string == "peers")
             try await ok.close()
 
-            var members: [SignalClient] = []
+            var members: [TestWebSocket] = []
             for i in 0..<16 {
                 let member = try await SignalClient.connect(port: port, meeting: "full", participant: "p\(i)")
                 _ = try await member.next()
@@ -146,100 +146,14 @@ private func json(_ text: String) -> JSONValue {
     (try? JSONValue.parse(text)) ?? .null
 }
 
-/// One signalling connection, driven from the test: `send` frames, `next` parsed frames.
-private actor SignalClient {
-    private var received: [JSONValue] = []
-    private(set) var isFinished = false
-    private(set) var closeCode: Int?
-    private let outgoing: AsyncStream<String?>.Continuation
-    private var task: Task<Void, any Error>?
-
-    private init(outgoing: AsyncStream<String?>.Continuation) {
-        self.outgoing = outgoing
-    }
-
-    static func connect(port: Int, meeting: String, participant: String) async throws -> SignalClient {
+/// Signalling connections are test sockets on `/demo/signal`.
+private enum SignalClient {
+    static func connect(port: Int, meeting: String, participant: String) async throws -> TestWebSocket {
         let encode = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
         return try await connect(port: port, query: "meetingId=\(encode(meeting))&participantId=\(encode(participant))")
     }
 
-    /// Connects and waits until the upgrade succeeded (or throws when it failed).
-    static func connect(port: Int, query: String) async throws -> SignalClient {
-        let (frames, outgoing) = AsyncStream<String?>.makeStream()
-        let client = SignalClient(outgoing: outgoing)
-        let (upgraded, upgradedContinuation) = AsyncStream<Bool>.makeStream()
-        let task = Task {
-            defer { upgradedContinuation.finish() }
-            do {
-                let closeFrame = try await WebSocketClient.connect(
-                    url: "ws://127.0.0.1:\(port)/demo/signal?\(query)", logger: Logger(label: "demo-signal-test")
-                ) { inbound, outbound, _ in
-                    upgradedContinuation.yield(true)
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            for await frame in frames {
-                                guard let frame else {
-                                    try await outbound.close(.normalClosure, reason: nil)
-                                    return
-                                }
-                                try await outbound.write(.text(frame))
-                            }
-                        }
-                        for try await message in inbound.messages(maxSize: 1 << 20) {
-                            if case .text(let text) = message { await client.receive(try JSONValue.parse(text)) }
-                        }
-                        group.cancelAll()
-                    }
-                }
-                await client.finish(code: closeFrame.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) })
-            } catch {
-                await client.finish(code: nil)
-                throw error
-            }
-        }
-        await client.setTask(task)
-        for await _ in upgraded { return client }
-        _ = try await task.value
-        throw CancellationError()
+    static func connect(port: Int, query: String) async throws -> TestWebSocket {
+        try await TestWebSocket.connect(url: "ws://127.0.0.1:\(port)/demo/signal?\(query)")
     }
-
-    func send(_ text: String) { outgoing.yield(text) }
-
-    /// Closes normally and waits for the connection to end.
-    func close() async throws {
-        outgoing.yield(nil)
-        _ = try? await task?.value
-    }
-
-    /// The next frame; `nil` once the connection has ended. Fails after 5 s.
-    func next() async throws -> JSONValue? {
-        try await nextWithin(.seconds(5), required: true)
-    }
-
-    /// The next frame if one arrives within `limit`; `nil` when none does or the connection ended.
-    func nextWithin(_ limit: Duration, required: Bool = false) async throws -> JSONValue? {
-        let deadline = ContinuousClock.now + limit
-        while received.isEmpty && !isFinished {
-            guard ContinuousClock.now < deadline else {
-                if required { throw TimeoutError() }
-                return nil
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return received.isEmpty ? nil : received.removeFirst()
-    }
-
-    private func receive(_ value: JSONValue) {
-        received.append(value)
-    }
-
-    private func finish(code: Int?) {
-        isFinished = true
-        closeCode = code
-        outgoing.finish()
-    }
-
-    private func setTask(_ task: Task<Void, any Error>) { self.task = task }
-
-    struct TimeoutError: Error {}
 }
