@@ -13,7 +13,9 @@ its (fake) screen. Then:
    what they buffered, so there is no hole in any stream's samples and no sample twice;
 4. a kick through the API reaches bob's page (`onKick` ran), his leave reason is `kicked`, and
    the session stays ongoing for the other two;
-5. the other pages are closed and the session ends.
+5. carol's mute button reaches the timeline; alice reloads her page: the collector's seq goes on
+   (sessionStorage), the reload is a second attempt, and nothing is stored twice;
+6. the other pages are closed and the session ends.
 
 It also measures what the issue asks for: the collector's gzipped size, its wire bytes per
 stream per stats tick against full reports and rtcstats' delta format on the same call
@@ -271,6 +273,29 @@ def main():
         status, again = api.call(f"/api/v1/sessions/{sid}/participants/bob/kick", "POST")
         check(status == 409, f"kicking bob again: {status} {again}")
 
+        # The mic button: the user's mute reaches the timeline.
+        drivers["carol"].execute_script("window.demo.actions.toggleMic()")
+        wait_for("carol's mute on the timeline", lambda: any(
+            e["name"] == "mute" and e.get("participantId") == "carol" and (e.get("data") or {}).get("by") == "user"
+            for e in api.get(f"/api/v1/sessions/{sid}/events")["items"]), 15)
+
+        # A reload: the collector keeps its seq and unacknowledged messages in sessionStorage, the
+        # page's leave ("closed") and new join make a second attempt, nothing is stored twice.
+        seq_before = drivers["alice"].execute_script("return window.demo.cs.ob.seq")
+        drivers["alice"].refresh()
+        wait_for("alice back in the call", lambda: (s := page_state(drivers["alice"])) and s["state"] == "in-call"
+                 and s["connected"] == 1 and s, 60)
+        seq_after = drivers["alice"].execute_script("return window.demo.cs.ob.seq")
+        check(seq_after > seq_before, f"the seq goes on across the reload: {seq_before} → {seq_after}")
+        time.sleep(6)
+        attempts = api.get(f"/api/v1/sessions/{sid}/participants/alice")["attempts"]
+        check(len(attempts) == 2 and attempts[0].get("leaveReason") == "closed" and attempts[1].get("leftMs") is None
+              and (attempts[1].get("setupMs") or 0) > 0, f"alice's attempts after a reload: {attempts}")
+        for key in [k for k in expected if "alice" in k[:2] and "bob" not in k[:2]]:
+            for side in ("sender", "receiver"):
+                ts = [x["tsMs"] for x in samples(api, sid, by_key[key], side)]
+                check(len(ts) == len(set(ts)), f"{key} {side}: duplicate samples after the reload")
+
         ticks = []
         for pid, driver in drivers.items():
             m = page_state(driver)["metrics"] or {}
@@ -287,6 +312,8 @@ def main():
         reasons = {pid: api.get(f"/api/v1/sessions/{sid}/participants/{pid}")["attempts"][-1].get("leaveReason")
                    for pid, _ in PEOPLE}
         check(reasons == {"alice": "closed", "bob": "kicked", "carol": "closed"}, f"leave reasons {reasons}")
+        numbers["session"] = (f"ended {api.get(f'/api/v1/sessions/{sid}')['endTime']}; "
+                              f"{len(api.get(f'/api/v1/sessions/{sid}/events')['items'])} timeline events")
     except Exception as e:  # noqa: BLE001 - every failure is reported with the log
         failures.append(f"{type(e).__name__}: {e}")
     finally:
@@ -311,7 +338,7 @@ def main():
             print(f"  - {f}")
         sys.exit(1)
     shutil.rmtree(work, ignore_errors=True)
-    print("browser call: passed (3 Chromiums, screen share, outage, kick, session end)")
+    print("browser call: passed (3 Chromiums, screen share, outage, mute, kick, reload, session end)")
 
 
 if __name__ == "__main__":
