@@ -180,6 +180,8 @@ def main():
             check(p["sdkName"] == "callscope-demo", f"{pid}: sdk {p['sdkName']} {p['sdkVersion']}")
             check((p["joiningTimeMs"] or 0) > 0, f"{pid}: joining time {p['joiningTimeMs']}")
             check(p["location"] == "unknown", f"{pid}: location without a GeoIP database reads unknown, not {p['location']}")
+            numbers[f"{pid} as the sidebar shows it"] = (f"{p['browser']}, {p['os']}, {p['device']}, {p['platform']}, "
+                                                         f"SDK {p['sdkName']} {p['sdkVersion']}, joining time {p['joiningTimeMs']} ms")
 
         streams = api.get(f"/api/v1/sessions/{sid}/streams")["items"]
         by_key = {(s["senderId"], s["receiverId"], s["kind"]): s for s in streams}

@@ -70,6 +70,22 @@ struct FieldReader {
         return member
     }
 
+    func optionalBool(_ key: String) throws(IngestValidationError) -> Bool? {
+        guard let member = value[key], !member.isNull else { return nil }
+        guard let b = member.bool else {
+            throw IngestValidationError(.invalidField, "\(key) must be true or false", field: path(key))
+        }
+        return b
+    }
+
+    func optionalArray(_ key: String) throws(IngestValidationError) -> [JSONValue]? {
+        guard let member = value[key], !member.isNull else { return nil }
+        guard let items = member.array else {
+            throw IngestValidationError(.invalidField, "\(key) must be an array", field: path(key))
+        }
+        return items
+    }
+
     func optionalEnum<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(IngestValidationError) -> E?
     where E.RawValue == String {
         guard let s = try optionalString(key) else { return nil }

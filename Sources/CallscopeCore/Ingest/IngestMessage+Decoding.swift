@@ -94,7 +94,28 @@ extension IngestMessage {
             client.sdkName = try sdkFields.optionalString("name")
             client.sdkVersion = try sdkFields.optionalString("version")
         }
+        client.describe(hints: try decodeHints(fields))
         return client
+    }
+
+    /// `userAgentData`: the browser's Client Hints, as `getHighEntropyValues()` returns them.
+    private static func decodeHints(_ fields: FieldReader) throws(IngestValidationError) -> UserAgentHints? {
+        guard let data = try fields.optionalObject("userAgentData") else { return nil }
+        let hintFields = FieldReader(data, path: fields.path("userAgentData"))
+        var hints = UserAgentHints(
+            mobile: try hintFields.optionalBool("mobile"), platform: try hintFields.optionalString("platform"),
+            platformVersion: try hintFields.optionalString("platformVersion"), model: try hintFields.optionalString("model"))
+        let key = try hintFields.optionalArray("fullVersionList") != nil ? "fullVersionList" : "brands"
+        for (i, item) in (try hintFields.optionalArray(key) ?? []).enumerated() {
+            let brandFields = FieldReader(item, path: "\(hintFields.path(key))[\(i)]")
+            guard item.object != nil else {
+                throw IngestValidationError(.invalidField, "a brand must be an object {brand, version}",
+                                            field: brandFields.prefix)
+            }
+            hints.brands.append(.init(brand: try brandFields.requiredString("brand"),
+                                      version: try brandFields.optionalString("version") ?? ""))
+        }
+        return hints
     }
 
     private static func decodeStats(_ fields: inout FieldReader) throws(IngestValidationError) -> Stats {

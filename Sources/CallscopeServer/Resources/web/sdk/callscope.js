@@ -68,34 +68,6 @@ function labelsFor(pc, app, scr = screens) {
   return mergeLabels(typeof app == "function" ? app() : app, auto);
 }
 
-const BROWSERS = [["Samsung Internet", /SamsungBrowser\/(\d+)/], ["Edge", /Edg(?:e|A|iOS)?\/(\d+)/], ["Opera", /OPR\/(\d+)/],
-  ["Firefox", /(?:Firefox|FxiOS)\/(\d+)/], ["Chrome", /(?:Chrome|CriOS)\/(\d+)/], ["Safari", /Version\/(\d+).*Safari/]];
-const BRANDS = { "Microsoft Edge": "Edge", Opera: "Opera", "Samsung Internet": "Samsung Internet", "Google Chrome": "Chrome" };
-const ver = v => v.split(/[._]/).slice(0, 2).join(".").replace(/\.0$/, "");
-
-// §6.1 from the UA and Client Hints (`d`); without a model, the kind of device. Frozen parts of
-// reduced UAs (macOS 10.15, NT 10.0, "Android 10; K") are not facts.
-function clientInfo(ua = "", d) {
-  const get = re => ua.match(re)?.[1];
-  let browser, os, device, x;
-  for (const [name, re] of BROWSERS) if ((x = get(re))) { browser = name + " " + x; break; }
-  if ((x = get(/Windows NT ([\d.]+)/))) [os, device] = [x == "10.0" ? "Windows 10/11" : "Windows", "Windows PC"];
-  else if ((x = get(/Android ([\d.]+)/))) [os, device] = ["Android" + (/; K\)/.test(ua) ? "" : " " + ver(x)), `Android ${/Mobile/.test(ua) ? "phone" : "tablet"}`];
-  else if ((x = ua.match(/(iPhone|iPad|iPod).*? OS ([\d_]+)/))) [os, device] = ["iOS " + ver(x[2]), x[1]];
-  else if ((x = get(/Mac OS X ([\d_.]+)/))) [os, device] = [/^10[._]15/.test(x) ? "macOS" : "macOS " + ver(x), "Mac"];
-  else if (/CrOS/.test(ua)) [os, device] = ["ChromeOS", "Chromebook"];
-  else if (/Linux/.test(ua)) [os, device] = ["Linux", "Linux desktop"];
-  if (d) {
-    for (const b of d.fullVersionList || d.brands || []) if (BRANDS[b.brand]) { browser = BRANDS[b.brand] + " " + parseInt(b.version); break; }
-    const p = d.platform, v = d.platformVersion, major = parseInt(v);
-    if (v && p == "Windows" && major > 0) os = major > 12 ? "Windows 11" : "Windows 10";
-    if (v && (p == "macOS" || p == "Android")) os = p + " " + ver(v);
-    device = d.model || device;
-  }
-  const mobile = d?.mobile || /Mobi|Android|iPhone|iPad|iPod/.test(ua);
-  return { userAgent: ua || undefined, platform: mobile ? "mobile" : "desktop", device, os, browser };
-}
-
 // §10, §12. Entry: message m, seq q, JSON s, a delta's full report f, bytes n; in flight w,
 // sent before r, gone x.
 class Outbox {
@@ -221,8 +193,9 @@ class Collector {
     this.wf = this.errs = this.hold = 0;
     this.m = { ticks: 0, tickMsTotal: 0, tickMsMax: 0, processMsTotal: 0, statsBytes: 0, bytesSent: 0, messagesSent: 0 };
     this.start();
-    // Nothing is sent before the client info (300 ms at most: UA-CH may hang).
-    const done = x => ob.info || ((ob.info = clientInfo(nav.userAgent, x || ud)), this.flush());
+    // Nothing is sent before the client info (300 ms at most: UA-CH may hang). The server reads
+    // browser, OS and device from it (§6.1): one parser for every SDK and importer.
+    const done = x => ob.info || ((ob.info = { userAgent: nav.userAgent, userAgentData: x || ud?.toJSON?.() }), this.flush());
     Promise.resolve(ud?.getHighEntropyValues?.(["platformVersion", "model", "fullVersionList"])).then(done, () => done());
     setTimeout(done, 300);
     this.connect();
@@ -542,6 +515,6 @@ const Callscope = (G.Callscope = {
     RTCPeerConnection.callscope = 1;
     G.RTCPeerConnection = Object.setPrototypeOf(RTCPeerConnection, N);
   },
-  _internal: { statsDelta, slim, mergeLabels, labelsFor, clientInfo, Outbox, TYPES },
+  _internal: { statsDelta, slim, mergeLabels, labelsFor, Outbox, TYPES },
 });
 })();
