@@ -2,7 +2,7 @@
 // getDisplayMedia failures, screen shares, track and transport states, devices, network, heartbeat.
 import test, { after } from "node:test";
 import assert from "node:assert/strict";
-import { load, tick, FakeWS, FakePC, fakeTrack, collector, haltAll } from "./helpers.mjs";
+import { load, tick, FakePC, fakeTrack, joinedCollector, haltAll } from "./helpers.mjs";
 
 const on = {};
 const screenTrack = fakeTrack("video");
@@ -31,12 +31,7 @@ const Callscope = load();
 after(haltAll);
 Callscope.wrap();
 const early = new RTCPeerConnection(); // before init: queued until then
-const cs = collector(Callscope);
-cs.join();
-const ws = FakeWS.last;
-ws.auto = true;
-await tick();
-ws.open();
+const { cs, ws } = await joinedCollector(Callscope);
 const sent = () => ws.frames.flat();
 const last = () => sent().at(-1);
 

@@ -94,3 +94,14 @@ export function collector(Callscope, extra = {}) {
     _deps: { WebSocket: FakeWS, storage: new FakeStorage(), navigator: {}, ...extra._deps },
   });
 }
+
+/** A joined collector whose fake server acknowledges every frame at once. */
+export async function joinedCollector(Callscope, extra = {}) {
+  const cs = collector(Callscope, extra);
+  cs.join();
+  const ws = FakeWS.last;
+  ws.auto = true;
+  await tick();
+  ws.open();
+  return { cs, ws };
+}

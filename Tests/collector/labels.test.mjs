@@ -1,6 +1,6 @@
 import test, { after } from "node:test";
 import assert from "node:assert/strict";
-import { load, tick, FakeWS, FakePC, collector, haltAll } from "./helpers.mjs";
+import { load, tick, FakePC, joinedCollector, haltAll } from "./helpers.mjs";
 
 const Callscope = load();
 const { mergeLabels, labelsFor } = Callscope._internal;
@@ -35,12 +35,7 @@ test("labelsFor: outbound transceivers sending a getDisplayMedia track are scree
 });
 
 test("labels go on a stats message when they change (function labels), not when they stay the same", async () => {
-  const cs = collector(Callscope);
-  cs.join();
-  const ws = FakeWS.last;
-  ws.auto = true;
-  await tick();
-  ws.open();
+  const { cs, ws } = await joinedCollector(Callscope);
   const pc = new FakePC();
   let who = "p-bob";
   cs.monitor(pc, { labels: () => ({ mid: { 0: { remoteParticipantId: who } } }) });
