@@ -1,6 +1,6 @@
 import test, { after } from "node:test";
 import assert from "node:assert/strict";
-import { load, tick, FakePC, joinedCollector, haltAll } from "./helpers.mjs";
+import { load, FakePC, joinedCollector, haltAll } from "./helpers.mjs";
 
 const Callscope = load();
 const { mergeLabels, labelsFor } = Callscope._internal;
