@@ -55,6 +55,39 @@ public protocol AnalyticsStore: Sendable {
     func events(sessionId: String, participantId: String?) async throws -> [TimelineEvent]
     func errors(sessionId: String) async throws -> [SessionError]
 
+    // MARK: Dashboard
+
+    /// Adds a dashboard user; usernames are unique (a second one with the same name throws).
+    func createUser(_ user: DashboardUser) async throws
+    func user(username: String) async throws -> DashboardUser?
+    func user(id: String) async throws -> DashboardUser?
+    /// Replaces a user's password hash. Returns false when there is no such user.
+    func setPassword(userId: String, passwordHash: String) async throws -> Bool
+    /// Stores a signed-in browser's session by its token's SHA-256 hash.
+    func createWebSession(_ session: WebSession) async throws
+    /// The session of a token hash, only while `nowMs < expiresMs`.
+    func webSession(tokenHash: String, nowMs: Int64) async throws -> WebSession?
+    /// Slides a session's expiry: sets its `lastSeenMs` and `expiresMs`. Returns false when it is gone.
+    func touchWebSession(tokenHash: String, lastSeenMs: Int64, expiresMs: Int64) async throws -> Bool
+    func deleteWebSession(tokenHash: String) async throws
+    /// Signs a user out everywhere (after a password change). Returns how many sessions went.
+    func deleteWebSessions(userId: String) async throws -> Int
+    /// Deletes the sessions with `expiresMs <= nowMs`; returns how many.
+    func deleteExpiredWebSessions(nowMs: Int64) async throws -> Int
+    /// Adds a note to a stored session (throws when there is none) and returns it with its id.
+    func addNote(sessionId: String, author: String, text: String, createdMs: Int64) async throws -> SessionNote
+    /// A session's notes, oldest first.
+    func notes(sessionId: String) async throws -> [SessionNote]
+    /// Stores a share link of a stored session by its token's SHA-256 hash.
+    func createShareLink(_ link: ShareLink) async throws
+    /// The link of a token hash, revoked and expired ones included: the caller decides (``ShareLink/isUsable(atMs:)``).
+    func shareLink(tokenHash: String) async throws -> ShareLink?
+    /// A session's share links, oldest first, revoked and expired ones included.
+    func shareLinks(sessionId: String) async throws -> [ShareLink]
+    /// Marks a link revoked at `revokedMs` (a revoked link keeps its first time). Returns false
+    /// when there is no such link.
+    func revokeShareLink(tokenHash: String, revokedMs: Int64) async throws -> Bool
+
     /// Disk space used by the database, in bytes (for `callscope bench`).
     func sizeOnDiskBytes() async throws -> Int64
 }

@@ -51,6 +51,32 @@ final class FailingStore: AnalyticsStore {
     }
     func errors(sessionId: String) async throws -> [SessionError] { try await inner.errors(sessionId: sessionId) }
     func sizeOnDiskBytes() async throws -> Int64 { try await inner.sizeOnDiskBytes() }
+    func createUser(_ user: DashboardUser) async throws { try await inner.createUser(user) }
+    func user(username: String) async throws -> DashboardUser? { try await inner.user(username: username) }
+    func user(id: String) async throws -> DashboardUser? { try await inner.user(id: id) }
+    func setPassword(userId: String, passwordHash: String) async throws -> Bool {
+        try await inner.setPassword(userId: userId, passwordHash: passwordHash)
+    }
+    func createWebSession(_ session: WebSession) async throws { try await inner.createWebSession(session) }
+    func webSession(tokenHash: String, nowMs: Int64) async throws -> WebSession? {
+        try await inner.webSession(tokenHash: tokenHash, nowMs: nowMs)
+    }
+    func touchWebSession(tokenHash: String, lastSeenMs: Int64, expiresMs: Int64) async throws -> Bool {
+        try await inner.touchWebSession(tokenHash: tokenHash, lastSeenMs: lastSeenMs, expiresMs: expiresMs)
+    }
+    func deleteWebSession(tokenHash: String) async throws { try await inner.deleteWebSession(tokenHash: tokenHash) }
+    func deleteWebSessions(userId: String) async throws -> Int { try await inner.deleteWebSessions(userId: userId) }
+    func deleteExpiredWebSessions(nowMs: Int64) async throws -> Int { try await inner.deleteExpiredWebSessions(nowMs: nowMs) }
+    func addNote(sessionId: String, author: String, text: String, createdMs: Int64) async throws -> SessionNote {
+        try await inner.addNote(sessionId: sessionId, author: author, text: text, createdMs: createdMs)
+    }
+    func notes(sessionId: String) async throws -> [SessionNote] { try await inner.notes(sessionId: sessionId) }
+    func createShareLink(_ link: ShareLink) async throws { try await inner.createShareLink(link) }
+    func shareLink(tokenHash: String) async throws -> ShareLink? { try await inner.shareLink(tokenHash: tokenHash) }
+    func shareLinks(sessionId: String) async throws -> [ShareLink] { try await inner.shareLinks(sessionId: sessionId) }
+    func revokeShareLink(tokenHash: String, revokedMs: Int64) async throws -> Bool {
+        try await inner.revokeShareLink(tokenHash: tokenHash, revokedMs: revokedMs)
+    }
 }
 
 @Suite("Commit failures")

@@ -43,6 +43,10 @@ struct StoreConformanceSuite: Sendable {
         case .reopenSeesEverything: try await reopenSeesEverything(sut)
         case .snapshotsAreTakenOnce: try await snapshotsAreTakenOnce(store)
         case .sizeOnDisk: try await sizeOnDisk(store)
+        case .dashboardUsers: try await dashboardUsers(store)
+        case .dashboardWebSessions: try await dashboardWebSessions(store)
+        case .dashboardNotes: try await dashboardNotes(store)
+        case .dashboardShareLinks: try await dashboardShareLinks(store)
         }
     }
 
@@ -285,6 +289,7 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
     case projectsAndTokens, batchReadsBack, sessionsListFilters, sessionsListPaging, upsertsReplaceRows
     case healthAddsUp, samplesWindowsAndSides, failedBatchLeavesNothing, reopenSeesEverything
     case snapshotsAreTakenOnce, sizeOnDisk
+    case dashboardUsers, dashboardWebSessions, dashboardNotes, dashboardShareLinks
 
     var testDescription: String { rawValue }
 }

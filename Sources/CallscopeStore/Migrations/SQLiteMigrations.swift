@@ -8,6 +8,7 @@ enum SQLiteMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(Migration001_Initial.identifier, migrate: Migration001_Initial.migrate)
         migrator.registerMigration(Migration002_AllowedOrigins.identifier, migrate: Migration002_AllowedOrigins.migrate)
+        migrator.registerMigration(Migration003_Dashboard.identifier, migrate: Migration003_Dashboard.migrate)
         return migrator
     }
 }
