@@ -60,6 +60,18 @@ extension StoreConformanceSuite {
         #expect(try await ids(SessionQuery(hasErrors: true)) == ["s3", "s2"])
         #expect(try await ids(SessionQuery(hasErrors: false)) == ["s4", "s1"])
 
+        // Orders. Durations: s1 4000, s2 ongoing since 3000 (at now 20_000: 17_000), s3 3000, s4 2000.
+        func sorted(_ sort: SessionSort) async throws -> [String] {
+            var query = SessionQuery()
+            query.sort = sort
+            query.nowMs = 20_000
+            return try await ids(query)
+        }
+        #expect(try await sorted(.oldest) == ["s1", "s2", "s3", "s4"])
+        #expect(try await sorted(.longest) == ["s2", "s1", "s3", "s4"])
+        #expect(try await sorted(.participants) == ["s3", "s1", "s2", "s4"], "ties: newest first")
+        #expect(try await sorted(.errors) == ["s2", "s3", "s4", "s1"])
+
         let combined = try await store.sessions(SessionQuery(projectId: "p1", hasErrors: false, limit: 1))
         #expect(combined.sessions.map(\.session.id) == ["s4"])
         #expect(combined.total == 2)

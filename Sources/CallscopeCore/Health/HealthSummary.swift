@@ -7,6 +7,14 @@ public struct HealthSummary: Sendable, Hashable, Codable {
     public var moderate: Double
     public var poor: Double
 
+    public init(kind: MediaKind, slices: Int, good: Double, moderate: Double, poor: Double) {
+        self.kind = kind
+        self.slices = slices
+        self.good = good
+        self.moderate = moderate
+        self.poor = poor
+    }
+
     /// The worst colour that covers at least 10 % of the time, or the worst at all when nothing does:
     /// one bad slice in an hour should not paint the whole call red.
     public var overall: HealthColour? {

@@ -11,8 +11,12 @@ extension SessionsController {
         let session = try await session(request, context)
         let pid = try context.parameters.require("participantId")
         let reason = try await Self.kickReason(request)
+        return try await kick(session: session, participantId: pid, reason: reason, actor: context.apiToken?.name ?? "api")
+    }
+
+    /// The kick behind the API route and the dashboard's Kick out button.
+    func kick(session: Session, participantId pid: String, reason: String?, actor: String) async throws -> APIModels.KickDTO {
         guard session.status == .ongoing else { throw APIError.conflict("session \(session.id) has ended", field: "sessionId") }
-        let actor = context.apiToken?.name ?? "api"
         do {
             try await pipeline.kick(session: session, participantId: pid, by: actor, serverNowMs: Clock.nowMs())
         } catch let refusal as KickRefusal {

@@ -54,7 +54,11 @@ struct SessionsController: Sendable {
     }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> APIModels.SessionDTO {
-        let session = try await session(request, context)
+        try await overview(of: try await session(request, context))
+    }
+
+    /// Every Overview field and the participant table: what the API returns and the page shows.
+    func overview(of session: Session) async throws -> APIModels.SessionDTO {
         let people = try await store.participants(sessionId: session.id)
         let services = try await store.services(sessionId: session.id)
         let health = try await store.healthSummaries(sessionId: session.id, limits: limits)

@@ -3,7 +3,8 @@ import CallscopeStore
 import Hummingbird
 import HTTPTypes
 
-/// `/sdk/…` (the collector, loadable from any origin) and `/demo` (the demo call and its config).
+/// `/sdk/…` (the collector, loadable from any origin), `/app/…` (the dashboard's CSS and JS) and
+/// `/demo` (the demo call and its config).
 struct WebAssetController: Sendable {
     let assets: WebAssets
     let store: any AnalyticsStore
@@ -21,6 +22,9 @@ struct WebAssetController: Sendable {
             response.headers[.accessControlAllowOrigin] = "*"
             response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "cross-origin"
             return response
+        }
+        router.get("/app/:file") { request, context in
+            try serve("app/\(try context.parameters.require("file"))", request)
         }
         guard demoEnabled else { return }
         router.get("/demo") { request, _ in try demoPage("demo/index.html", request) }

@@ -45,17 +45,29 @@ extension SQLiteStore {
             SELECT session.*,
                    (SELECT count(*) FROM participant p WHERE p.session_id = session.id) AS unique_participants
             FROM session \(whereClause)
-            ORDER BY start_ms DESC, id DESC
+            ORDER BY \(Self.orderBy(query.sort)), id DESC
             LIMIT ? OFFSET ?
             """
         let filterArguments = arguments
-        let pageArguments = arguments + [max(0, query.limit), max(0, query.offset)]
+        let pageArguments = arguments + (query.sort == .longest ? [query.nowMs] : [])
+            + [max(0, query.limit), max(0, query.offset)]
         return try await pool.read { db in
             let total = try Int.fetchOne(db, sql: countSQL, arguments: filterArguments) ?? 0
             let summaries = try Row.fetchAll(db, sql: pageSQL, arguments: pageArguments).map {
                 SessionSummary(session: try Self.session($0), uniqueParticipants: $0["unique_participants"])
             }
             return SessionPage(sessions: summaries, total: total)
+        }
+    }
+
+    /// Every order ends with the newest first, so pages never shuffle rows of equal keys.
+    static func orderBy(_ sort: SessionSort) -> String {
+        switch sort {
+        case .newest: "start_ms DESC"
+        case .oldest: "start_ms ASC"
+        case .longest: "(COALESCE(end_ms, ?) - start_ms) DESC, start_ms DESC"
+        case .participants: "unique_participants DESC, start_ms DESC"
+        case .errors: "error_count DESC, start_ms DESC"
         }
     }
 

@@ -1,0 +1,72 @@
+import CallscopeCore
+
+/// What `session-overview.mustache` shows: the Overview fields, the participant table, the
+/// timeline. Built from the same `SessionDTO` the API returns, so page and API cannot disagree.
+struct SessionOverviewModel: Sendable {
+    struct Field: Sendable {
+        var label: String
+        var value: String
+        var hint: String
+    }
+
+    struct Service: Sendable {
+        var name: String
+        var started: String
+        var stopped: String
+    }
+
+    struct ParticipantRow: Sendable {
+        var participantId: String
+        var name: String
+        var joinTime: String
+        var duration: String
+        var present: Bool
+        var health: [KindHealth]
+        var url: String
+        var kickURL: String?
+    }
+
+    struct KindHealth: Sendable {
+        var kind: String
+        var colour: String
+        var label: String
+    }
+
+    struct Entry: Sendable {
+        var tsMs: Int64
+        var time: String
+        var who: String
+        var what: String
+        var detail: String
+        var tone: String
+    }
+
+    var title: String
+    /// The signed-in user's name for the header (nil: no header form, e.g. a share link).
+    var user: String?
+    var tabs: [Tab]
+    var sessionId: String
+    var meetingId: String
+    var ongoing: Bool
+    var fields: [Field]
+    var services: [Service]
+    var hasServices: Bool
+    var participants: [ParticipantRow]
+    var timeline: [Entry]
+    var hasTimeline: Bool
+    var notice: String?
+    var liveURL: String
+}
+
+/// The three tabs of a session, each its own URL.
+struct Tab: Sendable {
+    var label: String
+    var url: String
+    var current: Bool
+
+    static func of(sessionId: String, current: String) -> [Tab] {
+        [("Overview", ""), ("Errors", "/errors"), ("Session stats", "/stats")].map {
+            Tab(label: $0.0, url: "/sessions/\(sessionId)\($0.1)", current: $0.0 == current)
+        }
+    }
+}

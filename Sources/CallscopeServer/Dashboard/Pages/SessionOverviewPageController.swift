@@ -1,0 +1,116 @@
+import CallscopeCore
+import CallscopeStore
+import Foundation
+import Hummingbird
+
+/// `/sessions/{id}`: the Overview tab. `POST /sessions/{id}/participants/{pid}/kick` is the
+/// Kick out button (a form, so it works without script; the script adds the confirmation).
+struct SessionOverviewPageController: Sendable {
+    let api: SessionsController
+    let templates: DashboardTemplates
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/sessions/:sessionId", use: overview)
+        router.post("/sessions/:sessionId/participants/:participantId/kick", use: kick)
+    }
+
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try await api.session(request, context)
+        let dto = try await api.overview(of: session)
+        let names = Dictionary(dto.participants.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
+        let events = try await api.store.events(sessionId: session.id, participantId: nil)
+        let model = SessionOverviewModel(
+            title: "Session \(dto.meetingId)", user: context.user?.username, tabs: Tab.of(sessionId: session.id, current: "Overview"),
+            sessionId: dto.sessionId, meetingId: dto.meetingId, ongoing: dto.status == "ongoing",
+            fields: Self.fields(dto),
+            services: dto.services.map {
+                .init(name: $0.service.uppercased() == "RECORDING" ? "Recording" : $0.service.uppercased(),
+                      started: DisplayFormat.dateTime($0.startedMs), stopped: $0.stoppedMs.map(DisplayFormat.dateTime) ?? "running")
+            },
+            hasServices: !dto.services.isEmpty,
+            participants: dto.participants.map { p in
+                .init(participantId: p.participantId, name: p.name ?? "—",
+                      joinTime: p.joinTimeMs.map { "\($0) ms" } ?? "not connected yet",
+                      duration: DisplayFormat.duration(p.durationMs), present: p.present,
+                      health: p.health.map { h in
+                          .init(kind: Self.kindLabel(h.kind), colour: h.overall ?? "none",
+                                label: "\(Int((h.good * 100).rounded())) % good, \(Int((h.moderate * 100).rounded())) % moderate, \(Int((h.poor * 100).rounded())) % poor")
+                      },
+                      url: "/sessions/\(session.id)/participants/\(Self.path(p.participantId))",
+                      kickURL: dto.status == "ongoing" && p.present
+                          ? "/sessions/\(session.id)/participants/\(Self.path(p.participantId))/kick" : nil)
+            },
+            timeline: events.map { Self.entry($0, names: names) },
+            hasTimeline: !events.isEmpty,
+            notice: request.uri.queryParameters.get("notice"),
+            liveURL: "/sessions/\(session.id)")
+        return try templates.page("session-overview", model)
+    }
+
+    /// The Kick out button: the API's kick, then back to the Overview with the result.
+    @Sendable func kick(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try await api.session(request, context)
+        let pid = try context.parameters.require("participantId")
+        let notice: String
+        do {
+            let result = try await api.kick(session: session, participantId: pid, reason: nil, actor: context.dashboardUserName)
+            notice = result.delivered ? "\(pid) was removed: their app was told and has left."
+                : "\(pid) was removed; their app is not connected right now and gets the kick when it reconnects."
+        } catch let error as APIError {
+            notice = "Could not remove \(pid): \(error.message)"
+        }
+        return Response(status: .seeOther, headers: [
+            .location: "/sessions/\(session.id)?notice=\(notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+        ])
+    }
+
+    static func fields(_ dto: APIModels.SessionDTO) -> [SessionOverviewModel.Field] {
+        [
+            .init(label: "Meeting ID", value: dto.meetingId, hint: "The room your app named."),
+            .init(label: "Session ID", value: dto.sessionId, hint: "One continuous use of the meeting."),
+            .init(label: "Status", value: dto.status, hint: "Ongoing until the last participant leaves or is silent for 30 s."),
+            .init(label: "Session initiating time", value: dto.initiatingTimeMs.map { "\($0) ms" } ?? "not known yet",
+                  hint: "Time the first participant took to establish its connection."),
+            .init(label: "Start", value: DisplayFormat.dateTime(dto.startMs), hint: "First participant joined."),
+            .init(label: "End", value: dto.endMs.map(DisplayFormat.dateTime) ?? "ongoing", hint: "Last participant left."),
+            .init(label: "Unique participants", value: "\(dto.uniqueParticipants)", hint: "People who joined at least once."),
+            .init(label: "Total duration", value: DisplayFormat.duration(dto.durationMs), hint: "Start to end (or now)."),
+            .init(label: "Participant minutes", value: String(format: "%.1f min", dto.participantMinutes),
+                  hint: "Sum of every participant's time in the session."),
+            .init(label: "Errors", value: "\(dto.errorCount)", hint: "See the Errors tab."),
+        ]
+    }
+
+    static func entry(_ e: TimelineEvent, names: [String: String]) -> SessionOverviewModel.Entry {
+        let data = (try? JSONValue.parse(Array(e.dataJSON.utf8))) ?? .object([:])
+        let detail: String
+        if case .object(let members) = data, !members.isEmpty {
+            detail = members.keys.sorted().map { key in "\(key): \(members[key]?.string ?? members[key]?.serialized() ?? "")" }
+                .joined(separator: ", ")
+        } else {
+            detail = ""
+        }
+        let tone: String = switch e.name {
+        case "error", "ice-failed", "dtls-failed", "kick": "bad"
+        case "join", "connected": "good"
+        case "leave", "mute", "ice-restart", "network-change": "warn"
+        default: "plain"
+        }
+        return .init(tsMs: e.tsMs, time: DisplayFormat.dateTime(e.tsMs),
+                     who: e.participantId.map { names[$0] ?? $0 } ?? "session", what: e.name, detail: detail, tone: tone)
+    }
+
+    static func kindLabel(_ kind: String) -> String {
+        switch kind {
+        case "audio": "Audio"
+        case "video": "Video"
+        case "screen-video": "Screen share"
+        case "screen-audio": "Screen audio"
+        default: kind
+        }
+    }
+
+    static func path(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? segment
+    }
+}

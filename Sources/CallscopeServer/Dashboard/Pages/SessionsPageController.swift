@@ -1,0 +1,129 @@
+import CallscopeCore
+import CallscopeStore
+import Foundation
+import Hummingbird
+
+/// `/sessions`: every session, newest first, with the seed's columns, filters, sorting and pages.
+/// `?partial=rows` returns only the table body: the page's script swaps it in every few seconds
+/// while an ongoing session is listed, so statuses and durations stay live without a reload.
+struct SessionsPageController: Sendable {
+    let store: any AnalyticsStore
+    let templates: DashboardTemplates
+    let limits: HealthThresholds
+    static let pageSize = 25
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/sessions"]) }
+        router.get("/sessions", use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let filters = Filters(request.uri.queryParameters)
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        var query = filters.query
+        query.nowMs = now
+        let page = try await store.sessions(query)
+        var rows: [SessionsListModel.Row] = []
+        for summary in page.sessions {
+            let s = summary.session
+            let health = try await store.healthSummaries(sessionId: s.id, limits: limits).values.flatMap { $0 }
+            rows.append(.init(
+                sessionId: s.id, meetingId: s.meetingId, ongoing: s.status == .ongoing, status: s.status.rawValue,
+                startMs: s.startMs, start: DisplayFormat.dateTime(s.startMs),
+                duration: DisplayFormat.duration((s.endMs ?? now) - s.startMs), participants: summary.uniqueParticipants,
+                errors: s.errorCount, hasErrors: s.errorCount > 0, health: .init(health), url: "/sessions/\(s.id)"))
+        }
+        let noneAtAll = page.total == 0 && filters.isEmpty
+        let model = SessionsListModel(
+            user: context.user?.username,
+            statusOptions: [("", "Any status"), ("ongoing", "Ongoing"), ("ended", "Ended")].map {
+                .init(value: $0.0, label: $0.1, selected: (filters.status?.rawValue ?? "") == $0.0)
+            },
+            sortOptions: SessionSort.allCases.map { .init(value: $0.rawValue, label: Filters.label($0), selected: $0 == filters.sort) },
+            meetingId: filters.meetingId ?? "", participant: filters.participant ?? "",
+            from: filters.fromText, to: filters.toText, hasErrors: filters.hasErrors,
+            rows: rows, total: page.total,
+            firstShown: rows.isEmpty ? 0 : query.offset + 1, lastShown: query.offset + rows.count,
+            previousURL: filters.page > 1 ? filters.url(page: filters.page - 1) : nil,
+            nextURL: query.offset + rows.count < page.total ? filters.url(page: filters.page + 1) : nil,
+            noSessionsYet: noneAtAll, noMatches: page.total == 0 && !noneAtAll, refreshURL: filters.url(page: filters.page, partial: true))
+        return try templates.page(request.uri.queryParameters.get("partial") == "rows" ? "sessions-rows" : "sessions", model)
+    }
+
+    /// The list's query string, read leniently: a value that does not parse is no filter.
+    struct Filters: Sendable {
+        var status: Session.Status?
+        var meetingId: String?
+        var participant: String?
+        var fromMs: Int64?
+        var toMs: Int64?
+        var fromText = ""
+        var toText = ""
+        var hasErrors = false
+        var sort: SessionSort = .newest
+        var page = 1
+
+        init(_ q: Parameters) {
+            let text = { (key: String) -> String? in
+                guard let v = q.get(key)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+                return v
+            }
+            status = text("status").flatMap(Session.Status.init(rawValue:))
+            meetingId = text("meetingId")
+            participant = text("participant")
+            if let from = text("from"), let ms = Self.parseUTC(from) { (fromMs, fromText) = (ms, from) }
+            if let to = text("to"), let ms = Self.parseUTC(to) { (toMs, toText) = (ms, to) }
+            hasErrors = text("errors") == "1"
+            sort = text("sort").flatMap(SessionSort.init(rawValue:)) ?? .newest
+            page = max(1, min(100_000, text("page").flatMap(Int.init) ?? 1))
+        }
+
+        var isEmpty: Bool { status == nil && meetingId == nil && participant == nil && fromMs == nil && toMs == nil && !hasErrors }
+
+        var query: SessionQuery {
+            var q = SessionQuery(meetingId: meetingId, status: status, fromMs: fromMs, toMs: toMs, participant: participant,
+                                 hasErrors: hasErrors ? true : nil, limit: SessionsPageController.pageSize,
+                                 offset: (page - 1) * SessionsPageController.pageSize)
+            q.sort = sort
+            return q
+        }
+
+        func url(page: Int, partial: Bool = false) -> String {
+            var items: [(String, String)] = []
+            if let status { items.append(("status", status.rawValue)) }
+            if let meetingId { items.append(("meetingId", meetingId)) }
+            if let participant { items.append(("participant", participant)) }
+            if !fromText.isEmpty { items.append(("from", fromText)) }
+            if !toText.isEmpty { items.append(("to", toText)) }
+            if hasErrors { items.append(("errors", "1")) }
+            if sort != .newest { items.append(("sort", sort.rawValue)) }
+            if page > 1 { items.append(("page", String(page))) }
+            if partial { items.append(("partial", "rows")) }
+            guard !items.isEmpty else { return "/sessions" }
+            return "/sessions?" + items.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
+        }
+
+        static func encode(_ s: String) -> String {
+            s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~:"))) ?? ""
+        }
+
+        static func label(_ sort: SessionSort) -> String {
+            switch sort {
+            case .newest: "Newest first"
+            case .oldest: "Oldest first"
+            case .longest: "Longest first"
+            case .participants: "Most participants"
+            case .errors: "Most errors"
+            }
+        }
+
+        /// `2026-11-25T14:02` (a `datetime-local` input), read as UTC.
+        static func parseUTC(_ text: String) -> Int64? {
+            let parts = text.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
+            guard parts.count >= 5, (1...12).contains(parts[1]), (1...31).contains(parts[2]),
+                  (0...23).contains(parts[3]), (0...59).contains(parts[4]) else { return nil }
+            let days = DisplayFormat.daysFromCivil(year: parts[0], month: parts[1], day: parts[2])
+            return (Int64(days) * 86_400 + Int64(parts[3] * 3600 + parts[4] * 60)) * 1000
+        }
+    }
+}

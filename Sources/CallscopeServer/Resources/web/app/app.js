@@ -1,0 +1,63 @@
+// Callscope dashboard: small progressive enhancements; every page works without it.
+
+// Times are rendered in UTC by the server; the viewer's local time goes in the tooltip.
+function localTimes(root = document) {
+  for (const el of root.querySelectorAll("time[data-ms]")) {
+    const d = new Date(Number(el.dataset.ms));
+    if (!Number.isNaN(d.getTime())) el.title = d.toLocaleString();
+  }
+}
+
+// Lists refresh themselves every 3 s while the tab is visible: the server renders the fragment
+// again (escaped as always) and it replaces the old one, so new sessions, statuses and durations
+// appear without a reload.
+function liveTable(table) {
+  const refresh = async () => {
+    if (document.hidden) return;
+    try {
+      const r = await fetch(table.dataset.liveUrl, { headers: { accept: "text/html" }, credentials: "same-origin" });
+      if (!r.ok) return;
+      const doc = new DOMParser().parseFromString(`<table>${await r.text()}</table>`, "text/html");
+      const body = doc.querySelector("tbody");
+      if (!body) return;
+      table.tBodies[0].replaceWith(document.importNode(body, true));
+      localTimes(table);
+    } catch { /* offline: try again on the next tick */ }
+  };
+  setInterval(refresh, 3000);
+}
+
+// Pages of an ongoing session: every 3 s the page is fetched again and each [data-live-region]
+// replaced by its new version; when the new page says the session ended, the last swap is kept
+// and polling stops.
+function livePage(marker) {
+  const timer = setInterval(async () => {
+    if (document.hidden) return;
+    try {
+      const r = await fetch(marker.dataset.livePage + location.search, { credentials: "same-origin" });
+      if (!r.ok) return;
+      const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+      for (const region of document.querySelectorAll("[data-live-region][id]")) {
+        const next = doc.getElementById(region.id);
+        if (next) region.replaceWith(document.importNode(next, true));
+      }
+      wireForms();
+      localTimes();
+      if (!doc.querySelector("[data-live-page]")) clearInterval(timer);
+    } catch { /* try again */ }
+  }, 3000);
+}
+
+localTimes();
+for (const t of document.querySelectorAll("table[data-live='1']")) liveTable(t);
+const livePageMarker = document.querySelector("[data-live-page]");
+if (livePageMarker) livePage(livePageMarker);
+
+// Kick out asks first (the form works without script, the script adds the confirmation).
+function wireForms() {
+  for (const form of document.querySelectorAll("form[data-confirm]:not([data-wired])")) {
+    form.dataset.wired = "1";
+    form.addEventListener("submit", (e) => { if (!confirm(form.dataset.confirm)) e.preventDefault(); });
+  }
+}
+wireForms();

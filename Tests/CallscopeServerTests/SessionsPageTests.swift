@@ -1,0 +1,85 @@
+import CallscopeCore
+@testable import CallscopeServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The sessions list page: columns, filters, sorting, paging, empty states, escaping, live fragment.
+@Suite("Dashboard: sessions list")
+struct SessionsPageTests {
+    @Test("empty state first; then the seed's columns, escaped, with strict page headers")
+    func listAndEscaping() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let cookie = try await client.signIn()
+            let (status0, empty, headers) = try await client.page("/sessions", cookie: cookie)
+            #expect(status0 == .ok)
+            #expect(empty.contains("No sessions yet"))
+            #expect(empty.contains("href=\"/demo\""), "the empty state says what to do next")
+            #expect(headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            #expect(!empty.contains("<script>"), "no inline script")
+
+            let hostile = "<img src=x onerror=alert(1)>"
+            let t0 = Messages.t0
+            _ = try await client.ingest(Messages.batch(
+                Messages.join("alice", meeting: "m-<b>bold</b>", seq: 1, ts: t0, name: hostile),
+                Messages.join("bob", meeting: "m-<b>bold</b>", seq: 1, ts: t0 + 1_000)))
+            _ = try await client.ingest(Messages.join("carol", meeting: "quiet-room", seq: 1, ts: t0 + 60_000))
+            _ = try await client.ingest(Messages.leave("carol", meeting: "quiet-room", seq: 2, ts: t0 + 125_000))
+
+            let (_, html, _) = try await client.page("/sessions", cookie: cookie)
+            #expect(!html.contains("<b>bold</b>"), "meeting IDs are escaped")
+            #expect(html.contains("m-&lt;b&gt;bold&lt;/b&gt;"))
+            #expect(html.contains("quiet-room"))
+            #expect(html.contains("1–2 of 2 sessions"))
+            #expect(html.contains("1 min 05 s"), "carol's session lasted 65 s")
+            #expect(html.contains("View Analytics"))
+            #expect(html.contains("status-ongoing") && html.contains("status-ended"))
+            // Newest first: quiet-room started later.
+            let quiet = try #require(html.range(of: "quiet-room"))
+            let bold = try #require(html.range(of: "m-&lt;b&gt;"))
+            #expect(quiet.lowerBound < bold.lowerBound)
+        }
+    }
+
+    @Test("filters, sorting and the live fragment")
+    func filtersAndSort() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let cookie = try await client.signIn()
+            let t0 = Messages.t0
+            _ = try await client.ingest(Messages.batch(Messages.join("alice", meeting: "room-a", seq: 1, ts: t0, name: "Alice Liddell"),
+                                                       Messages.join("bob", meeting: "room-a", seq: 1, ts: t0)))
+            _ = try await client.ingest(Messages.join("carol", meeting: "room-b", seq: 1, ts: t0 + 10_000))
+            _ = try await client.ingest(Messages.leave("carol", meeting: "room-b", seq: 2, ts: t0 + 20_000))
+
+            let (_, byName, _) = try await client.page("/sessions?participant=liddell", cookie: cookie)
+            #expect(byName.contains("room-a") && !byName.contains("room-b"))
+            #expect(byName.contains("value=\"liddell\""), "the form keeps what was typed")
+            let (_, ended, _) = try await client.page("/sessions?status=ended", cookie: cookie)
+            #expect(ended.contains("room-b") && !ended.contains("room-a"))
+            let (_, none, _) = try await client.page("/sessions?meetingId=nope", cookie: cookie)
+            #expect(none.contains("No session matches these filters"))
+            let (_, most, _) = try await client.page("/sessions?sort=participants", cookie: cookie)
+            #expect(try #require(most.range(of: "room-a")).lowerBound < #require(most.range(of: "room-b")).lowerBound)
+            let (_, oldest, _) = try await client.page("/sessions?sort=oldest", cookie: cookie)
+            #expect(try #require(oldest.range(of: "room-a")).lowerBound < #require(oldest.range(of: "room-b")).lowerBound)
+            let (_, fragment, _) = try await client.page("/sessions?status=ended&partial=rows", cookie: cookie)
+            #expect(fragment.hasPrefix("<tbody>") && fragment.contains("room-b") && !fragment.contains("<html"))
+            let (_, bad, _) = try await client.page("/sessions?from=yesterday&page=-3&sort=random", cookie: cookie)
+            #expect(bad.contains("room-a") && bad.contains("room-b"), "unreadable filters are no filters")
+        }
+    }
+
+    @Test("the UTC date input and the page size")
+    func utcAndPaging() async throws {
+        #expect(SessionsPageController.Filters.parseUTC("2026-11-25T14:02") == 1_795_615_320_000)
+        #expect(SessionsPageController.Filters.parseUTC("2026-13-25T14:02") == nil)
+        #expect(DisplayFormat.dateTime(1_795_615_323_000) == "2026-11-25 14:02:03 UTC")
+        #expect(DisplayFormat.duration(3_725_000) == "1 h 02 min")
+        #expect(DisplayFormat.civilDate(daysSinceEpoch: 0) == (1970, 1, 1))
+    }
+}
