@@ -83,3 +83,81 @@ struct SessionsPageTests {
         #expect(DisplayFormat.civilDate(daysSinceEpoch: 0) == (1970, 1, 1))
     }
 }
+
+@Suite("Dashboard: session Overview and Errors")
+struct SessionPagesTests {
+    @Test("Overview fields, participants, timeline, kick out from the page; Errors with advice, escaped")
+    func overviewAndErrors() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let cookie = try await client.signIn()
+            let t0 = Messages.t0
+            let hostile = "<img src=x onerror=alert(1)>"
+            let (_, body) = try await client.ingest(Messages.batch(
+                Messages.join("alice", seq: 1, ts: t0, setupMs: 850, name: hostile),
+                Messages.join("bob", seq: 1, ts: t0 + 2_000, setupMs: 1200),
+                #"{"type":"error","meetingId":"abcd-efgh-ijkl","participantId":"bob","seq":2,"ts":\#(t0 + 5_000),"code":"getusermedia-denied","message":"NotAllowedError: <b>Permission</b> denied","data":{"constraints":{"video":true}}}"#))
+            let sessionId = try #require(body["acks"]?.array?.first?["sessionId"]?.string)
+
+            let (status, html, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            #expect(status == .ok)
+            #expect(html.contains("abcd-efgh-ijkl") && html.contains(sessionId))
+            #expect(html.contains("850 ms"), "session initiating time: the first participant's set-up")
+            #expect(html.contains("Participant minutes"))
+            #expect(!html.contains(hostile) && html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+            #expect(html.contains("Kick out"))
+            #expect(html.contains("data-live-page"), "an ongoing session's page refreshes itself")
+            #expect(html.contains("aria-current=\"page\""))
+
+            let (_, errors, _) = try await client.page("/sessions/\(sessionId)/errors", cookie: cookie)
+            #expect(errors.contains("Permission denied (getUserMedia)"))
+            #expect(errors.contains("Suggested fix"))
+            #expect(!errors.contains("<b>Permission</b>") && errors.contains("&lt;b&gt;Permission&lt;/b&gt;"))
+            let (_, api) = try await client.api("/api/v1/sessions/\(sessionId)/errors")
+            #expect(api["items"]?.array?.first?["suggestedFix"]?.string?.isEmpty == false)
+
+            try await client.execute(uri: "/sessions/\(sessionId)/participants/bob/kick", method: .post,
+                                     headers: [.cookie: cookie, .origin: "http://localhost"]) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location]?.contains("notice=") == true)
+            }
+            let (_, after, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            #expect(after.contains("kick"), "the kick is on the timeline")
+            let (s404, _, _) = try await client.page("/sessions/nope", cookie: cookie)
+            #expect(s404 == .notFound)
+        }
+    }
+}
+
+@Suite("Dashboard: session stats")
+struct SessionStatsPageTests {
+    @Test("charts of the chosen stream with the limits drawn; an empty state before any media")
+    func charts() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let cookie = try await client.signIn()
+            let t0 = Messages.t0
+            let (_, body) = try await client.ingest(Messages.batch(Messages.join("alice", seq: 1, ts: t0), Messages.join("bob", seq: 1, ts: t0)))
+            let sessionId = try #require(body["acks"]?.array?.first?["sessionId"]?.string)
+            let (_, empty, _) = try await client.page("/sessions/\(sessionId)/stats", cookie: cookie)
+            #expect(empty.contains("No media streams in this session yet"))
+
+            for (i, seq) in (2...6).enumerated() {
+                _ = try await client.ingest(Messages.receiverStats(
+                    "bob", from: "alice", seq: Int64(seq), ts: t0 + Int64(i) * 2_000, bytes: 100_000 * (i + 1),
+                    packets: 100 * (i + 1), lost: i, frames: 30 * (i + 1), jitter: 0.012 + Double(i) * 0.01))
+            }
+            let (status, html, _) = try await client.page("/sessions/\(sessionId)/stats?sender=alice&receiver=bob&kind=video", cookie: cookie)
+            #expect(status == .ok)
+            #expect(html.contains("class=\"cs-chart") || html.contains("cs-chart "))
+            #expect(html.contains("Jitter") && html.contains("Packet loss") && html.contains("Frame rate"))
+            #expect(html.contains("good ≤ 30 ms"), "the limits are drawn and named")
+            #expect(html.contains("<option value=\"bob\" selected>"))
+            let from = t0 + 2_000, to = t0 + 6_000
+            let (_, zoomed, _) = try await client.page("/sessions/\(sessionId)/stats?sender=alice&receiver=bob&kind=video&from=\(from)&to=\(to)", cookie: cookie)
+            #expect(zoomed.contains("data-from=\"\(from)\""))
+        }
+    }
+}

@@ -157,6 +157,10 @@ enum APIModels {
         var severity: String
         var source: String
         var data: JSONBox
+        /// What the code means and what to do (`ErrorAdvice`).
+        var title: String
+        var explanation: String
+        var suggestedFix: String
     }
 
     struct ListDTO<Item: Encodable & Sendable>: ResponseEncodable {

@@ -24,15 +24,21 @@ extension SessionsController {
     }
 
     @Sendable func errors(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.ErrorDTO> {
-        let session = try await session(request, context)
+        .init(items: try await errors(of: try await session(request, context)))
+    }
+
+    /// The Errors tab: every error with who had it and what to do about it.
+    func errors(of session: Session) async throws -> [APIModels.ErrorDTO] {
         let names = Dictionary(try await store.participants(sessionId: session.id).map { ($0.participantId, $0.name) },
                                uniquingKeysWith: { a, _ in a })
-        return .init(items: try await store.errors(sessionId: session.id).map {
-            APIModels.ErrorDTO(tsMs: $0.tsMs, time: APIModels.iso($0.tsMs), participantId: $0.participantId,
-                               participantName: $0.participantId.flatMap { names[$0] ?? nil }, code: $0.code,
-                               message: $0.message, severity: $0.severity.rawValue, source: $0.source.rawValue,
-                               data: JSONBox(text: $0.dataJSON))
-        })
+        return try await store.errors(sessionId: session.id).map {
+            let advice = ErrorAdvice.forCode($0.code)
+            return APIModels.ErrorDTO(tsMs: $0.tsMs, time: APIModels.iso($0.tsMs), participantId: $0.participantId,
+                                      participantName: $0.participantId.flatMap { names[$0] ?? nil }, code: $0.code,
+                                      message: $0.message, severity: $0.severity.rawValue, source: $0.source.rawValue,
+                                      data: JSONBox(text: $0.dataJSON), title: advice.title,
+                                      explanation: advice.explanation, suggestedFix: advice.fix)
+        }
     }
 
     @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.EventDTO> {

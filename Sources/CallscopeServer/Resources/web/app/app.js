@@ -43,12 +43,60 @@ function livePage(marker) {
       }
       wireForms();
       localTimes();
+      for (const svg of document.querySelectorAll("svg.cs-chart")) zoomable(svg);
       if (!doc.querySelector("[data-live-page]")) clearInterval(timer);
     } catch { /* try again */ }
   }, 3000);
 }
 
+// The stats picker reloads as soon as a choice changes.
+for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+  select.addEventListener("change", () => select.form.requestSubmit());
+}
+
+// Charts: drag across the plot to pick a range → the same page with ?from=&to= (ms). The data
+// attributes are MetricChart's (data-from, data-to on the svg; the plot rect in viewBox units).
+function zoomable(svg) {
+  const plot = svg.querySelector(".cs-plot-area");
+  if (!plot || svg.dataset.wired) return;
+  svg.dataset.wired = "1";
+  const from = Number(svg.dataset.from), to = Number(svg.dataset.to);
+  const x0 = Number(plot.getAttribute("x")), w = Number(plot.getAttribute("width"));
+  const toTime = (evt) => {
+    const p = new DOMPoint(evt.clientX, evt.clientY).matrixTransform(svg.getScreenCTM().inverse());
+    return from + (Math.min(Math.max(p.x, x0), x0 + w) - x0) / w * (to - from);
+  };
+  let start = null, band = null;
+  plot.addEventListener("pointerdown", (e) => {
+    start = toTime(e);
+    band = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    band.setAttribute("class", "zoom-band");
+    band.setAttribute("y", plot.getAttribute("y"));
+    band.setAttribute("height", plot.getAttribute("height"));
+    svg.appendChild(band);
+    plot.setPointerCapture(e.pointerId);
+  });
+  plot.addEventListener("pointermove", (e) => {
+    if (start == null) return;
+    const a = Math.min(start, toTime(e)), b = Math.max(start, toTime(e));
+    band.setAttribute("x", x0 + (a - from) / (to - from) * w);
+    band.setAttribute("width", (b - a) / (to - from) * w);
+  });
+  plot.addEventListener("pointerup", (e) => {
+    const a = Math.round(Math.min(start, toTime(e))), b = Math.round(Math.max(start, toTime(e)));
+    start = null;
+    band?.remove();
+    if (b - a < 2000) return; // a click, not a range
+    const url = new URL(location.href);
+    url.searchParams.set("from", a);
+    url.searchParams.set("to", b);
+    url.searchParams.delete("window");
+    location.assign(url);
+  });
+}
+
 localTimes();
+for (const svg of document.querySelectorAll("svg.cs-chart")) zoomable(svg);
 for (const t of document.querySelectorAll("table[data-live='1']")) liveTable(t);
 const livePageMarker = document.querySelector("[data-live-page]");
 if (livePageMarker) livePage(livePageMarker);

@@ -1,0 +1,124 @@
+import CallscopeCore
+import CallscopeStore
+import Foundation
+import Hummingbird
+
+/// `/sessions/{id}/stats`: the Session stats tab. Sender on the left, receiver from a dropdown,
+/// media kind, time window (whole session, last 5 minutes, or a range picked on a chart:
+/// `?from=&to=`), and one chart per metric with the sender side beside the receiver side on one
+/// time axis. `sender` defaults to the first participant that sends anything.
+struct SessionStatsPageController: Sendable {
+    let api: SessionsController
+    let templates: DashboardTemplates
+
+    struct Choice: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Model: Sendable {
+        var title: String
+        var user: String?
+        var tabs: [Tab]
+        var sessionId: String
+        var meetingId: String
+        var ongoing: Bool
+        var senders: [Choice]
+        var receivers: [Choice]
+        var kinds: [Choice]
+        var windows: [Choice]
+        var from: String
+        var to: String
+        var heading: String
+        /// SVG from `MetricChart`, which escapes every text it draws: inserted with `{{{…}}}`.
+        var charts: [String]
+        var hasCharts: Bool
+        var emptyText: String
+        var liveURL: String
+    }
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/sessions/:sessionId/stats", use: stats)
+    }
+
+    @Sendable func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try await api.session(request, context)
+        let q = request.uri.queryParameters
+        let people = try await api.store.participants(sessionId: session.id)
+        let names = Dictionary(people.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
+        let streams = try await api.store.streams(sessionId: session.id)
+        let senderIds = Self.ordered(streams.map(\.key.senderId), by: people.map(\.participantId))
+        let sender = q.get("sender").flatMap { s in senderIds.contains(s) ? s : nil } ?? senderIds.first
+        let fromSender = streams.filter { $0.key.senderId == sender }
+        let receiverIds = Self.ordered(fromSender.map { $0.key.receiverId ?? "" }, by: people.map(\.participantId))
+        let receiver = q.get("receiver").flatMap { r in receiverIds.contains(r) ? r : nil } ?? receiverIds.first
+        let pair = fromSender.filter { ($0.key.receiverId ?? "") == receiver }
+        let kinds = MediaKind.allCases.filter { k in pair.contains { $0.key.kind == k } }
+        let kind = q.get("kind").flatMap(MediaKind.init(rawValue:)).flatMap { kinds.contains($0) ? $0 : nil } ?? kinds.first
+        let stream = pair.first { $0.key.kind == kind }
+
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        let end = session.endMs ?? now
+        let window = q.get("window") ?? "all"
+        var fromMs = session.startMs, toMs = end
+        if window == "last5" { fromMs = max(session.startMs, end - 5 * 60_000) }
+        if let f = q.get("from").flatMap(Int64.init), let t = q.get("to").flatMap(Int64.init), f < t {
+            (fromMs, toMs) = (f, t)
+        }
+
+        var charts: [String] = []
+        if let stream, let kind {
+            var samples = try await api.store.samples(streamId: stream.id, side: nil, fromMs: fromMs, toMs: toMs + 1)
+            // Through an SFU the sender's side is its uplink, a stream without a receiver: what
+            // the sender measured of what every receiver gets.
+            if stream.senderSamples == 0, stream.key.receiverId != nil,
+               let uplink = fromSender.first(where: { $0.key.receiverId == nil && $0.key.kind == kind }) {
+                samples += try await api.store.samples(streamId: uplink.id, side: .sender, fromMs: fromMs, toMs: toMs + 1)
+            }
+            let senderName = names[stream.key.senderId] ?? stream.key.senderId
+            let receiverName = stream.key.receiverId.map { names[$0] ?? $0 } ?? "the SFU's receivers"
+            charts = ChartMetric.metrics(for: kind).map { metric in
+                MetricChart(metric: metric, fromMs: fromMs, toMs: toMs, samples: samples, senderName: senderName,
+                            receiverName: receiverName, limits: api.limits,
+                            subject: "\(senderName) → \(receiverName), \(Self.kindLabel(kind))").render()
+            }
+        }
+        let label = { (id: String) in id.isEmpty ? "SFU / unknown receiver" : "\(names[id] ?? id) (\(id))" }
+        let model = Model(
+            title: "Session stats · \(session.meetingId)", user: context.user?.username,
+            tabs: Tab.of(sessionId: session.id, current: "Session stats"), sessionId: session.id,
+            meetingId: session.meetingId, ongoing: session.status == .ongoing,
+            senders: senderIds.map { .init(value: $0, label: label($0), selected: $0 == sender) },
+            receivers: receiverIds.map { .init(value: $0, label: label($0), selected: $0 == receiver) },
+            kinds: kinds.map { .init(value: $0.rawValue, label: Self.kindLabel($0), selected: $0 == kind) },
+            windows: [("all", "Whole session"), ("last5", "Last 5 minutes")].map {
+                .init(value: $0.0, label: $0.1, selected: $0.0 == window && q.get("from") == nil)
+            },
+            from: q.get("from") ?? "", to: q.get("to") ?? "",
+            heading: stream.map { _ in
+                "\(sender.map(label) ?? "") → \(receiver.map(label) ?? ""), \(kind.map(Self.kindLabel) ?? "")"
+            } ?? "",
+            charts: charts, hasCharts: !charts.isEmpty,
+            emptyText: streams.isEmpty ? "No media streams in this session yet: stats arrive every 2 s once participants send audio or video."
+                : "Pick a sender, a receiver and a kind.",
+            liveURL: "/sessions/\(session.id)/stats")
+        return try templates.page("session-stats", model)
+    }
+
+    /// Participants in join order first, anything else (unknown senders) after, each once.
+    static func ordered(_ ids: [String], by order: [String]) -> [String] {
+        let present = Set(ids)
+        var seen = Set<String>()
+        return (order.filter(present.contains) + ids.sorted()).filter { seen.insert($0).inserted }
+    }
+
+    static func kindLabel(_ kind: MediaKind) -> String {
+        switch kind {
+        case .audio: "Audio"
+        case .video: "Video"
+        case .screenVideo: "Screen-share video"
+        case .screenAudio: "Screen-share audio"
+        }
+    }
+}
