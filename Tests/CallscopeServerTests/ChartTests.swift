@@ -179,6 +179,8 @@ struct ChartScaleTests {
         #expect(ChartTicks.values(upTo: 720).ticks == [0, 200, 400, 600, 800])
         #expect(ChartTicks.values(upTo: 1234).ticks == [0, 500, 1000, 1500])
         #expect(ChartTicks.values(upTo: 5).ticks == [0, 1, 2, 3, 4, 5])
+        #expect(ChartTicks.values(upTo: 31.5).ticks == [0, 5, 10, 15, 20, 25, 30, 35])
+        #expect(ChartTicks.values(upTo: 11).ticks == [0, 2, 4, 6, 8, 10, 12])
         let small = ChartTicks.values(upTo: 0.9)
         #expect(small.step == 0.2)
         #expect(small.fractionDigits == 1)
@@ -613,6 +615,13 @@ struct ChartPreviewTests {
                 var a = $0; a.kind = .audio; return a
             } : [], participantName: "Bob").render()
         }
+        // Narrow viewBoxes, for phones.
+        var narrow = MetricChart(metric: .packetLoss, fromMs: from, toMs: to, samples: samples, senderName: "Alice", receiverName: "Bob")
+        narrow.width = 380
+        var narrowBar = HealthBar(kind: .video, fromMs: from, toMs: to, slices: slices)
+        narrowBar.width = 380
+        try narrow.render().write(toFile: dir + "/chart-loss-380.svg", atomically: true, encoding: .utf8)
+        try narrowBar.render().write(toFile: dir + "/health-video-380.svg", atomically: true, encoding: .utf8)
         try svgs[0].write(toFile: dir + "/chart-jitter.svg", atomically: true, encoding: .utf8)
         try bars[1].write(toFile: dir + "/health-video.svg", atomically: true, encoding: .utf8)
         for (name, bg, fg) in [("light", "#ffffff", "#1f2328"), ("dark", "#16181d", "#e6e6e6")] {

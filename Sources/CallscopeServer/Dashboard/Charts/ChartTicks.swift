@@ -3,7 +3,16 @@ enum ChartTicks {
     /// Value ticks from 0 up to the first tick at or above `max`, about `target` steps, each step
     /// 1, 2 or 5 × 10ⁿ (at least 1 when `integral`). `values(upTo: 42)` is 0, 10, 20, 30, 40, 50.
     /// A `max` of 0 or less (or not finite) gives 0 and 1.
+    /// When that leaves over a fifth of the axis empty, a finer step is taken if it needs no more
+    /// than 8 ticks: 31.5 gives 0, 5, …, 35 rather than 0, 10, …, 40.
     static func values(upTo max: Double, target: Int = 5, integral: Bool = false) -> (ticks: [Double], step: Double, fractionDigits: Int) {
+        let coarse = steps(upTo: max, target: target, integral: integral)
+        guard let top = coarse.ticks.last, max.isFinite, (top - max) / top > 0.2 else { return coarse }
+        let fine = steps(upTo: max, target: target + 2, integral: integral)
+        return fine.ticks.count <= 8 ? fine : coarse
+    }
+
+    private static func steps(upTo max: Double, target: Int, integral: Bool) -> (ticks: [Double], step: Double, fractionDigits: Int) {
         guard max.isFinite, max > 0 else { return ([0, 1], 1, 0) }
         let raw = max / Double(Swift.max(1, target))
         // The power of ten at or below `raw`, found by multiplying so that steps stay exact for n ≥ 0.

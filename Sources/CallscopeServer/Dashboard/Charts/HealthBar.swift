@@ -209,7 +209,7 @@ struct HealthBar: Sendable {
         let barTop = 24.0, barHeight = 22.0
         let barLeft = pad, barRight = width - pad
         let explanationLines = showExplanation
-            ? TextMetrics.wrap(explanation, fontSize: 11, maxWidth: width - 2 * pad, maxLines: 4) : []
+            ? TextMetrics.wrap(explanation, fontSize: 11, maxWidth: width - 2 * pad, maxLines: 6) : []
         let axisBaseline = barTop + barHeight + 15
         let height = axisBaseline + 8 + 14 * Double(explanationLines.count) + (explanationLines.isEmpty ? 0 : 4)
         func x(_ t: Int64) -> Double { barLeft + Double(t - from) / Double(to - from) * (barRight - barLeft) }
@@ -235,7 +235,7 @@ struct HealthBar: Sendable {
 
         let shares = sharesText ?? "no data"
         let sharesWidth = TextMetrics.width(shares, fontSize: 11)
-        w.element("text", [("class", "cs-health-kind"), ("x", "\(pad)"), ("y", "16"), ("font-size", "13"), ("font-weight", "600")],
+        w.element("text", [("class", "cs-health-kind"), ("x", SVGWriter.number(pad)), ("y", "16"), ("font-size", "13"), ("font-weight", "600")],
                   text: TextMetrics.truncated(kind.chartLabel, fontSize: 13, maxWidth: width - 3 * pad - sharesWidth))
         w.element("text", [("class", "cs-health-shares"), ("x", SVGWriter.number(width - pad)), ("y", "16"), ("font-size", "11"),
                            ("text-anchor", "end"), ("fill-opacity", "0.8")], text: shares)
@@ -274,23 +274,26 @@ struct HealthBar: Sendable {
         let startLabel = ChartFormat.time(from), endLabel = ChartFormat.time(to)
         w.element("text", [("x", SVGWriter.number(barLeft)), ("y", SVGWriter.number(axisBaseline))], text: startLabel)
         w.element("text", [("x", SVGWriter.number(barRight)), ("y", SVGWriter.number(axisBaseline)), ("text-anchor", "end")], text: endLabel)
-        let reserved = TextMetrics.width(startLabel, fontSize: 10) + 12
+        let startEnd = barLeft + TextMetrics.width(startLabel, fontSize: 10) + 18
+        let endStart = barRight - TextMetrics.width(endLabel, fontSize: 10) - 18
         let maxTicks = Int((barRight - barLeft) / (TextMetrics.width("00:00:00", fontSize: 10) + 28))
         let times = ChartTicks.times(fromMs: from, toMs: to, maxCount: maxTicks)
         for t in times.ticks {
             let tx = x(t)
-            guard tx - barLeft > reserved, barRight - tx > reserved else { continue }
+            let label = ChartTicks.timeLabel(t, stepMs: times.stepMs)
+            let half = TextMetrics.width(label, fontSize: 10) / 2
+            guard tx - half > startEnd, tx + half < endStart else { continue }
             w.leaf("line", [("x1", SVGWriter.number(tx)), ("x2", SVGWriter.number(tx)), ("y1", SVGWriter.number(barTop + barHeight)),
                             ("y2", SVGWriter.number(barTop + barHeight + 4)), ("stroke", "currentColor"), ("stroke-opacity", "0.5")])
             w.element("text", [("x", SVGWriter.number(tx)), ("y", SVGWriter.number(axisBaseline)), ("text-anchor", "middle")],
-                      text: ChartTicks.timeLabel(t, stepMs: times.stepMs))
+                      text: label)
         }
         w.close()
 
         var y = axisBaseline + 4
         for line in explanationLines {
             y += 14
-            w.element("text", [("class", "cs-health-explanation"), ("x", "\(pad)"), ("y", SVGWriter.number(y)), ("font-size", "11"),
+            w.element("text", [("class", "cs-health-explanation"), ("x", SVGWriter.number(pad)), ("y", SVGWriter.number(y)), ("font-size", "11"),
                                ("fill-opacity", "0.8")], text: line)
         }
         return w.finish()

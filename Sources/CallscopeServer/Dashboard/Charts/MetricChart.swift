@@ -123,7 +123,8 @@ struct MetricChart: Sendable {
         let metricLimits = metric.limits(limits)
 
         // The y domain: the data, and the limits that give it context.
-        var domainMax = values.max() ?? 0
+        // 5 % headroom, so that a line at its maximum does not run along the top grid line.
+        var domainMax = (values.max() ?? 0) * 1.05
         if let l = metricLimits {
             domainMax = max(domainMax, l.good)
             if !l.higherIsBetter, let m = values.max(), m > l.good { domainMax = max(domainMax, l.moderate) }
@@ -140,7 +141,7 @@ struct MetricChart: Sendable {
         var w = SVGWriter()
         var y = 18.0
         let titleText = TextMetrics.truncated(title(axisUnit: axisUnit), fontSize: 14, maxWidth: width - 2 * pad)
-        let explanationLines = TextMetrics.wrap(explanation, fontSize: 11, maxWidth: width - 2 * pad, maxLines: 3)
+        let explanationLines = TextMetrics.wrap(explanation, fontSize: 11, maxWidth: width - 2 * pad, maxLines: 4)
         let legendTop = y + 14 * Double(explanationLines.count) + 18
         let legend = legendLayout(drawn, startX: pad, maxX: width - pad, baseline: legendTop)
         let top = legend.bottom + 12
@@ -171,11 +172,11 @@ struct MetricChart: Sendable {
         w.element("desc", text: explanation)
 
         // Caption.
-        w.element("text", [("class", "cs-chart-title"), ("x", "\(pad)"), ("y", SVGWriter.number(y)),
+        w.element("text", [("class", "cs-chart-title"), ("x", SVGWriter.number(pad)), ("y", SVGWriter.number(y)),
                            ("font-size", "14"), ("font-weight", "600")], text: titleText)
         for line in explanationLines {
             y += 14
-            w.element("text", [("class", "cs-chart-explanation"), ("x", "\(pad)"), ("y", SVGWriter.number(y)),
+            w.element("text", [("class", "cs-chart-explanation"), ("x", SVGWriter.number(pad)), ("y", SVGWriter.number(y)),
                                ("font-size", "11"), ("fill-opacity", "0.8")], text: line)
         }
         w.append(legend.markup)
