@@ -89,7 +89,12 @@ struct SessionsController: Sendable {
 
     @Sendable func participant(_ request: Request, context: AppRequestContext) async throws -> APIModels.ParticipantDTO {
         let session = try await session(request, context)
-        let pid = try context.parameters.require("participantId")
+        return try await participant(try context.parameters.require("participantId"), of: session).dto
+    }
+
+    /// The participant sidebar: attempts, client, location, health per kind (with the raw slices,
+    /// which the dashboard draws as health bars).
+    func participant(_ pid: String, of session: Session) async throws -> (dto: APIModels.ParticipantDTO, slices: [HealthSlice]) {
         guard let p = try await store.participants(sessionId: session.id).first(where: { $0.participantId == pid }) else {
             throw APIError.notFound("participant \(pid)", field: "participantId")
         }
@@ -97,7 +102,7 @@ struct SessionsController: Sendable {
         let now = session.endMs ?? Clock.nowMs()
         let byKind = Dictionary(grouping: slices, by: \.kind)
         let summaries = HealthSummary.summaries(of: slices, limits: limits)
-        return APIModels.ParticipantDTO(
+        let sidebar = APIModels.ParticipantDTO(
             sessionId: session.id, participantId: pid, name: p.name,
             attempts: p.attempts.map {
                 APIModels.AttemptDTO(joinedMs: $0.joinedMs, joinedAt: APIModels.iso($0.joinedMs), leftMs: $0.leftMs,
@@ -112,6 +117,7 @@ struct SessionsController: Sendable {
                     participantId: pid, kind: kind.rawValue, summary: summaries.first { $0.kind == kind }.map(dto),
                     slices: (byKind[kind] ?? []).sorted { $0.startMs < $1.startMs }.map(sliceDTO))
             })
+        return (sidebar, slices)
     }
 
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.KindHealthDTO> {

@@ -95,6 +95,37 @@ function zoomable(svg) {
   });
 }
 
+// "View Analytics" on a participant opens the sidebar as a drawer over the session page; the
+// link still works as a page of its own (new tab, no script).
+function openDrawer(url) {
+  fetch(url, { credentials: "same-origin" }).then((r) => r.ok ? r.text() : Promise.reject(r.status)).then((html) => {
+    const aside = new DOMParser().parseFromString(html, "text/html").querySelector("aside.sidebar");
+    if (!aside) return void location.assign(url);
+    const backdrop = Object.assign(document.createElement("div"), { className: "drawer-backdrop" });
+    const drawer = Object.assign(document.createElement("div"), { className: "drawer" });
+    drawer.setAttribute("role", "dialog");
+    drawer.setAttribute("aria-modal", "true");
+    drawer.setAttribute("aria-label", "Participant");
+    const close = Object.assign(document.createElement("button"), { className: "close secondary", textContent: "Close" });
+    const opener = document.activeElement;
+    const done = () => { backdrop.remove(); drawer.remove(); document.removeEventListener("keydown", onKey); opener?.focus(); };
+    const onKey = (e) => { if (e.key === "Escape") done(); };
+    close.addEventListener("click", done);
+    backdrop.addEventListener("click", done);
+    document.addEventListener("keydown", onKey);
+    drawer.append(close, document.importNode(aside, true));
+    document.body.append(backdrop, drawer);
+    localTimes(drawer);
+    close.focus();
+  }).catch(() => location.assign(url));
+}
+document.addEventListener("click", (e) => {
+  const a = e.target.closest?.("a[data-drawer]");
+  if (!a || e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  openDrawer(a.href);
+});
+
 localTimes();
 for (const svg of document.querySelectorAll("svg.cs-chart")) zoomable(svg);
 for (const t of document.querySelectorAll("table[data-live='1']")) liveTable(t);

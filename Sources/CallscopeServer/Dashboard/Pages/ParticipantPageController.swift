@@ -1,0 +1,88 @@
+import CallscopeCore
+import Foundation
+import Hummingbird
+
+/// `/sessions/{id}/participants/{pid}`: the participant sidebar. A page of its own (links work
+/// without script); the dashboard's script opens it as a drawer over the session page.
+struct ParticipantPageController: Sendable {
+    let api: SessionsController
+    let templates: DashboardTemplates
+    let healthSliceMs: Int64
+
+    struct Model: Sendable {
+        struct Attempt: Sendable {
+            var joinedMs: Int64
+            var joined: String
+            var left: String
+            var reason: String?
+            var setup: String
+        }
+
+        struct Field: Sendable {
+            var label: String
+            var value: String
+        }
+
+        var title: String
+        var user: String?
+        var tabs: [Tab]
+        var sessionId: String
+        var meetingId: String
+        var participantId: String
+        var name: String
+        var attempts: [Attempt]
+        var fields: [Field]
+        /// SVG from `HealthBar`, which escapes all text: inserted with `{{{…}}}`.
+        var healthBars: [String]
+        var statsURL: String
+        var ongoing: Bool
+        var liveURL: String
+    }
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/sessions/:sessionId/participants/:participantId", use: sidebar)
+    }
+
+    @Sendable func sidebar(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try await api.session(request, context)
+        let pid = try context.parameters.require("participantId")
+        let (p, slices) = try await api.participant(pid, of: session)
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        let end = session.endMs ?? now
+        let byKind = Dictionary(grouping: slices, by: \.kind)
+        let name = p.name ?? pid
+        let unknown = "not reported"
+        let model = Model(
+            title: "\(name) · \(session.meetingId)", user: context.user?.username,
+            tabs: Tab.of(sessionId: session.id, current: "Overview"), sessionId: session.id, meetingId: session.meetingId,
+            participantId: pid, name: name,
+            attempts: p.attempts.map {
+                .init(joinedMs: $0.joinedMs, joined: DisplayFormat.dateTime($0.joinedMs),
+                      left: $0.leftMs.map(DisplayFormat.dateTime) ?? "still in the call", reason: $0.leaveReason,
+                      setup: $0.setupMs.map { "\($0) ms" } ?? "—")
+            },
+            fields: [
+                .init(label: "Participant ID", value: pid),
+                .init(label: "Total duration", value: DisplayFormat.duration(p.totalDurationMs)),
+                .init(label: "Joining time", value: p.joiningTimeMs.map { "\($0) ms" } ?? "not connected yet"),
+                .init(label: "Location", value: p.location),
+                .init(label: "Platform", value: p.platform ?? unknown),
+                .init(label: "Device", value: p.device ?? unknown),
+                .init(label: "OS", value: p.os ?? unknown),
+                .init(label: "Browser", value: p.browser ?? unknown),
+                .init(label: "SDK", value: [p.sdkName, p.sdkVersion].compactMap { $0 }.joined(separator: " ").nonEmpty ?? unknown),
+            ],
+            healthBars: [MediaKind.audio, .video, .screenAudio, .screenVideo].map { kind in
+                HealthBar(kind: kind, fromMs: session.startMs, toMs: end, slices: byKind[kind] ?? [], sliceMs: healthSliceMs,
+                          limits: api.limits, participantName: name).render()
+            },
+            statsURL: "/sessions/\(session.id)/stats?sender=\(SessionOverviewPageController.path(pid))",
+            ongoing: session.status == .ongoing,
+            liveURL: "/sessions/\(session.id)/participants/\(SessionOverviewPageController.path(pid))")
+        return try templates.page("participant", model)
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
