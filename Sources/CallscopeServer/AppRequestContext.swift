@@ -14,6 +14,9 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext, Remote
     public var apiToken: APIToken?
     /// Who sent an ingest request, when a middleware already authenticated it.
     var ingestCaller: Authenticator.IngestCaller?
+    /// The dashboard user whose session cookie came with the request (``WebSessionMiddleware``);
+    /// `nil` when signed out. Pages behind ``RequireLoginMiddleware`` always have one.
+    public var user: DashboardUser?
 
     /// The TCP peer (a client, or a proxy in front of the server); `nil` in router tests.
     public let remoteAddress: SocketAddress?

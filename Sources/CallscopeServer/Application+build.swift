@@ -32,7 +32,9 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
         authenticator: authenticator, configuration: configuration, locator: locator, connections: connections)
 
     let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest,
-                             connections: connections, configuration: configuration)
+                             connections: connections, configuration: configuration,
+                             templates: try DashboardTemplates.bundled(),
+                             auth: try await DashboardAuth(store: store, configuration: configuration))
     let webSocketRouter = Router(context: AppRequestContext.self)
     ingest.addWebSocketRoutes(to: webSocketRouter)
     if configuration.demoEnabled { DemoController(relay: DemoSignalRelay()).addWebSocketRoutes(to: webSocketRouter) }
@@ -51,7 +53,8 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
 /// router on any store.
 func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authenticator: Authenticator,
                  ingest: IngestController, connections: CollectorConnections,
-                 configuration: ServerConfiguration) -> Router<AppRequestContext> {
+                 configuration: ServerConfiguration, templates: DashboardTemplates,
+                 auth: DashboardAuth) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.get("/health") { _, _ in "ok" }
     ingest.addRoutes(to: router)
@@ -59,7 +62,9 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
         Response(status: .ok, headers: [.contentType: "application/json"],
                  body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
     }
-    let api = router.group("/api/v1").add(middleware: APITokenMiddleware(authenticator: authenticator))
+    let api = router.group("/api/v1").add(middleware: auth.webSessionMiddleware)
+        .add(middleware: APITokenMiddleware(authenticator: authenticator, sameOrigin: auth.sameOrigin))
+    auth.addLoginRoutes(to: router, store: store, templates: templates)
     SessionsController(store: store, pipeline: pipeline, limits: .default, connections: connections).addRoutes(to: api)
     ProjectsController(store: store).addRoutes(to: api)
     WebAssetController(assets: .bundled, store: store, demoEnabled: configuration.demoEnabled).addRoutes(to: router)

@@ -10,11 +10,25 @@ public enum Bootstrap {
         public var newIngestKey: String?
         /// Set when this start created the API token.
         public var newAPIToken: String?
+        /// Set when this start created the dashboard user `admin` with a generated password.
+        public var newAdminPassword: String?
+        /// True when this start replaced the password of `admin` with the given one.
+        public var adminPasswordReset = false
     }
+
+    /// The dashboard user created at first start.
+    public static let adminUsername = "admin"
 
     /// `ingestKey`/`apiToken` given explicitly (flags, environment) are added when missing, so
     /// that scripts and CI know their credentials in advance.
-    public static func prepare(store: any AnalyticsStore, ingestKey: String?, apiToken: String?, nowMs: Int64) async throws -> Outcome {
+    ///
+    /// The dashboard user `admin` is created when missing, with `adminPassword` or else a
+    /// generated password (returned once in ``Outcome/newAdminPassword``). A given `adminPassword`
+    /// that differs from the stored one replaces it and signs `admin` out everywhere: how an
+    /// operator recovers a lost password. Passwords are bcrypt-hashed at `bcryptCost`.
+    public static func prepare(store: any AnalyticsStore, ingestKey: String?, apiToken: String?, nowMs: Int64,
+                               adminPassword: String? = nil, bcryptCost: UInt8 = 12) async throws -> Outcome {
+        if let adminPassword { try validate(adminPassword: adminPassword) }
         var projects = try await store.projects()
         var newIngestKey: String?
         if let ingestKey, try await store.project(ingestKey: ingestKey) == nil {
@@ -42,7 +56,38 @@ public enum Bootstrap {
             try await store.addAPIToken(APIToken(tokenHash: Credentials.hash(token), name: "admin", projectId: nil, createdMs: nowMs))
             newAPIToken = token
         }
-        return Outcome(project: project, newIngestKey: newIngestKey, newAPIToken: newAPIToken)
+        var outcome = Outcome(project: project, newIngestKey: newIngestKey, newAPIToken: newAPIToken)
+        try await prepareAdmin(store: store, password: adminPassword, bcryptCost: bcryptCost, nowMs: nowMs, outcome: &outcome)
+        return outcome
+    }
+
+    private static func prepareAdmin(store: any AnalyticsStore, password: String?, bcryptCost: UInt8, nowMs: Int64,
+                                     outcome: inout Outcome) async throws {
+        if let admin = try await store.user(username: adminUsername) {
+            guard let password else { return }
+            guard try await !PasswordHasher.verify(password, against: admin.passwordHash) else { return }
+            let hash = try await PasswordHasher.hash(password, cost: bcryptCost)
+            _ = try await store.setPassword(userId: admin.id, passwordHash: hash)
+            _ = try await store.deleteWebSessions(userId: admin.id)
+            outcome.adminPasswordReset = true
+            return
+        }
+        let chosen = password ?? Credentials.generate(prefix: "")
+        let hash = try await PasswordHasher.hash(chosen, cost: bcryptCost)
+        try await store.createUser(DashboardUser(id: Credentials.generate(prefix: "user_"), username: adminUsername,
+                                                 passwordHash: hash, createdMs: nowMs))
+        if password == nil { outcome.newAdminPassword = chosen }
+    }
+
+    public struct InvalidAdminPassword: Error, CustomStringConvertible {
+        public var description: String {
+            "the admin password must be 8 to 72 bytes long (bcrypt ignores anything after 72 bytes)"
+        }
+    }
+
+    /// 8…72 bytes: bcrypt reads only the first 72.
+    public static func validate(adminPassword: String) throws {
+        guard (8...72).contains(adminPassword.utf8.count) else { throw InvalidAdminPassword() }
     }
 }
 

@@ -18,6 +18,11 @@ public struct ServerConfiguration: Sendable {
     public var trustedProxies: [String] = []
     /// Serve the demo call at `/demo` (it hands out the default project's ingest key).
     public var demoEnabled = true
+    /// Mark the dashboard's session cookie `Secure` (send it over HTTPS only): set it when users
+    /// reach the server through HTTPS (e.g. a TLS-terminating proxy).
+    public var secureCookies = false
+    /// bcrypt cost (log2 rounds) of dashboard password hashes: 12 (~250 ms) in production; tests use 4.
+    public var bcryptCost: UInt8 = 12
 
     public init() {}
 }

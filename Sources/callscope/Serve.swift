@@ -21,6 +21,10 @@ struct Serve: AsyncParsableCommand {
     var ingestKey: String?
     @Option(help: "Admin API token to accept (env CALLSCOPE_API_TOKEN); created when missing.")
     var apiToken: String?
+    @Option(help: "Password of the dashboard user admin (env CALLSCOPE_ADMIN_PASSWORD; 8 to 72 bytes). Sets it at first start and resets it at a later one; without it, the first start prints a generated one.")
+    var adminPassword: String?
+    @Flag(help: "Mark the dashboard's session cookie Secure (HTTPS only): set it when users reach the server through HTTPS.")
+    var secureCookies = false
     @Option(help: "Largest ingest body or WebSocket frame, in bytes.") var maxBodyBytes = 1 << 20
     @Option(help: "Seconds without a message after which a participant has left.") var sessionTimeout = 30
     @Option(help: "Length of a call-health slice, in seconds.") var healthSlice = 10
@@ -43,9 +47,15 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot open database \(database): \(error)")
         }
-        let outcome = try await Bootstrap.prepare(
-            store: store, ingestKey: ingestKey ?? environment["CALLSCOPE_INGEST_KEY"],
-            apiToken: apiToken ?? environment["CALLSCOPE_API_TOKEN"], nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+        let outcome: Bootstrap.Outcome
+        do {
+            outcome = try await Bootstrap.prepare(
+                store: store, ingestKey: ingestKey ?? environment["CALLSCOPE_INGEST_KEY"],
+                apiToken: apiToken ?? environment["CALLSCOPE_API_TOKEN"], nowMs: Int64(Date().timeIntervalSince1970 * 1000),
+                adminPassword: adminPassword ?? environment["CALLSCOPE_ADMIN_PASSWORD"])
+        } catch let error as Bootstrap.InvalidAdminPassword {
+            throw ValidationError("--admin-password: \(error)")
+        }
 
         if !allowedOrigins.isEmpty {
             do {
@@ -64,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         configuration.healthSliceMs = Int64(healthSlice) * 1000
         configuration.geoIPDatabasePath = geoIPDatabase
         configuration.trustedProxies = trustedProxies
+        configuration.secureCookies = secureCookies
         let app = try await buildApplication(configuration: configuration, store: store, logger: logger)
 
         say("Callscope on http://\(host):\(port)  database: \(database)")
@@ -74,6 +85,11 @@ struct Serve: AsyncParsableCommand {
         if let token = outcome.newAPIToken {
             say("Created an admin API token (shown once, stored hashed): \(token)")
         }
+        if let password = outcome.newAdminPassword {
+            say("Created the dashboard user admin, password (shown once): \(password)")
+        }
+        if outcome.adminPasswordReset { say("Set a new password for the dashboard user admin (signed out everywhere)") }
+        say("Dashboard: http://\(host):\(port)/login")
         try await app.runService()
     }
 
@@ -85,9 +101,16 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Serve {
-    /// Bad `--trusted-proxy` ranges and an unreadable `--geoip-db` stop the start before anything
-    /// is created, with the flag and value named.
+    /// Bad `--trusted-proxy` ranges, an unreadable `--geoip-db` and an admin password of the wrong
+    /// length stop the start before anything is created, with the flag and value named.
     func validate() throws {
+        if let password = adminPassword ?? ProcessInfo.processInfo.environment["CALLSCOPE_ADMIN_PASSWORD"] {
+            do {
+                try Bootstrap.validate(adminPassword: password)
+            } catch {
+                throw ValidationError("--admin-password: \(error)")
+            }
+        }
         for entry in trustedProxies {
             do {
                 _ = try IPNetwork(parsing: entry)

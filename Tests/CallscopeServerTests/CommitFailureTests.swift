@@ -86,7 +86,8 @@ struct CommitFailureTests {
         let server = try TestServer()
         defer { server.remove() }
         let store = FailingStore(try SQLiteStore(path: server.databasePath))
-        _ = try await Bootstrap.prepare(store: store, ingestKey: TestServer.ingestKey, apiToken: TestServer.apiToken, nowMs: 0)
+        _ = try await Bootstrap.prepare(store: store, ingestKey: TestServer.ingestKey, apiToken: TestServer.apiToken, nowMs: 0,
+                                        adminPassword: TestServer.adminPassword, bcryptCost: 4)
         let app = try await buildApplication(configuration: server.configuration, store: store)
         try await app.test(.router) { client in
             let t0 = Messages.t0

@@ -10,6 +10,8 @@ import Testing
 struct TestServer {
     static let ingestKey = "test-ingest-key"
     static let apiToken = "test-api-token"
+    /// The password of the dashboard user `admin` (bcrypt cost 4 in tests, so signing in is fast).
+    static let adminPassword = "test-admin-password"
 
     let directory: URL
     var databasePath: String { directory.appendingPathComponent("callscope.sqlite").path }
@@ -19,12 +21,14 @@ struct TestServer {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         configuration.port = 0
+        configuration.bcryptCost = 4
     }
 
     /// Opens the store (a new connection each time, as a restarted server would) and builds the app.
     func app() async throws -> some ApplicationProtocol {
         let store = try SQLiteStore(path: databasePath)
-        _ = try await Bootstrap.prepare(store: store, ingestKey: Self.ingestKey, apiToken: Self.apiToken, nowMs: 0)
+        _ = try await Bootstrap.prepare(store: store, ingestKey: Self.ingestKey, apiToken: Self.apiToken, nowMs: 0,
+                                        adminPassword: Self.adminPassword, bcryptCost: configuration.bcryptCost)
         return try await buildApplication(configuration: configuration, store: store)
     }
 
@@ -48,6 +52,34 @@ extension TestClientProtocol {
             (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
         }
     }
+}
+
+extension TestClientProtocol {
+    /// Signs in through `POST /login` and returns the `Cookie` header value that carries the session.
+    func signIn(username: String = "admin", password: String = TestServer.adminPassword) async throws -> String {
+        let body = "username=\(formEncoded(username))&password=\(formEncoded(password))"
+        return try await execute(uri: "/login", method: .post,
+                                 headers: [.contentType: "application/x-www-form-urlencoded"],
+                                 body: ByteBuffer(string: body)) { response in
+            let setCookie = try #require(response.headers[.setCookie], "signed in")
+            return String(try #require(setCookie.split(separator: ";").first))
+        }
+    }
+
+    /// GETs a page (with a session cookie when given): status, HTML, headers.
+    func page(_ path: String, cookie: String? = nil) async throws -> (HTTPResponse.Status, String, HTTPFields) {
+        var headers = HTTPFields()
+        if let cookie { headers[.cookie] = cookie }
+        return try await execute(uri: path, method: .get, headers: headers) { response in
+            (response.status, String(buffer: response.body), response.headers)
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value.
+func formEncoded(_ value: String) -> String {
+    let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
 }
 
 /// Builds ingest messages as JSON text.

@@ -44,7 +44,7 @@ struct Authenticator: Sendable {
 
     func apiToken(_ request: Request) async throws -> APIToken {
         guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("an API token is required: Authorization: Bearer <token>")
+            throw APIError.unauthorized("an API token is required: Authorization: Bearer <token> (or a signed-in dashboard session)")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
@@ -54,14 +54,26 @@ struct Authenticator: Sendable {
     }
 }
 
-/// API routes: every request carries a valid API token.
+/// API routes: every request carries a valid API token, or comes from a signed-in dashboard
+/// user's browser (``WebSessionMiddleware`` runs first and sets ``AppRequestContext/user``).
+/// An `Authorization` header always wins: a wrong token (or an ingest key) is 401 even with a
+/// session cookie. A cookie request that changes state must pass ``SameOriginCheck`` (403).
 struct APITokenMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let authenticator: Authenticator
+    var sameOrigin = SameOriginCheck(secureCookies: false)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.apiToken = try await authenticator.apiToken(request)
+        if request.headers[.authorization] == nil, context.user != nil {
+            if SameOriginCheck.changesState(request.method), !sameOrigin.allows(request) {
+                throw APIError(.forbidden, code: "cross_origin",
+                               message: "a signed-in request that changes data must come from this server's own pages")
+            }
+        } else {
+            context.user = nil
+            context.apiToken = try await authenticator.apiToken(request)
+        }
         return try await next(request, context)
     }
 }
