@@ -217,6 +217,9 @@ struct DashboardAuthTests {
             #expect(try await Self.request(client, .get, "/api/v1/sessions", cookie: cookie).status == .unauthorized)
             let page = try await Self.request(client, .get, "/protected", cookie: cookie)
             #expect(page.status == .seeOther && page.location == "/login?next=/protected")
+            #expect(try await store.deleteExpiredWebSessions(nowMs: 0) == 0)
+            _ = try await client.signIn()
+            #expect(try await store.webSession(tokenHash: hash, nowMs: 0) == nil, "the next sign-in deletes expired sessions")
         }
     }
 

@@ -29,10 +29,12 @@ struct WebSessions: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// Starts a session for `user`; returns the cookie that carries it.
+    /// Starts a session for `user`; returns the cookie that carries it. Expired sessions of
+    /// anyone are deleted on the way (sign-ins are rare; the delete uses an index).
     func signIn(_ user: DashboardUser) async throws -> Cookie {
         let token = Self.newToken()
         let nowMs = now()
+        _ = try await store.deleteExpiredWebSessions(nowMs: nowMs)
         try await store.createWebSession(WebSession(tokenHash: Credentials.hash(token), userId: user.id, createdMs: nowMs,
                                                     expiresMs: nowMs + Self.lifetimeMs, lastSeenMs: nowMs))
         return cookie(value: token, maxAge: nil)
