@@ -65,8 +65,16 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     let api = router.group("/api/v1").add(middleware: auth.webSessionMiddleware)
         .add(middleware: APITokenMiddleware(authenticator: authenticator, sameOrigin: auth.sameOrigin))
     auth.addLoginRoutes(to: router, store: store, templates: templates)
-    SessionsController(store: store, pipeline: pipeline, limits: .default, connections: connections).addRoutes(to: api)
+    let sessionsAPI = SessionsController(store: store, pipeline: pipeline, limits: .default, connections: connections)
+    sessionsAPI.addRoutes(to: api)
     ProjectsController(store: store).addRoutes(to: api)
     WebAssetController(assets: .bundled, store: store, demoEnabled: configuration.demoEnabled).addRoutes(to: router)
+    let pages = auth.signedInPages(on: router)
+    SessionsPageController(store: store, templates: templates, limits: .default).addRoutes(to: pages)
+    SessionOverviewPageController(api: sessionsAPI, templates: templates).addRoutes(to: pages)
+    SessionErrorsPageController(api: sessionsAPI, templates: templates).addRoutes(to: pages)
+    SessionStatsPageController(api: sessionsAPI, templates: templates).addRoutes(to: pages)
+    ParticipantPageController(api: sessionsAPI, templates: templates, healthSliceMs: configuration.healthSliceMs)
+        .addRoutes(to: pages)
     return router
 }

@@ -199,6 +199,9 @@ public struct SessionQuery: Sendable, Hashable {
     /// Matches a participant id exactly or a participant name case-insensitively as a substring.
     public var participant: String?
     public var hasErrors: Bool?
+    public var sort: SessionSort = .newest
+    /// What "now" is for the duration of ongoing sessions when sorting by duration.
+    public var nowMs: Int64 = 0
     public var limit: Int = 50
     public var offset: Int = 0
 
@@ -230,6 +233,11 @@ public struct SessionPage: Sendable, Hashable {
 }
 
 /// A session with the counts the list shows.
+/// Orders of the sessions list.
+public enum SessionSort: String, Sendable, Hashable, CaseIterable {
+    case newest, oldest, longest, participants, errors
+}
+
 public struct SessionSummary: Sendable, Hashable {
     public var session: Session
     public var uniqueParticipants: Int

@@ -124,6 +124,12 @@ struct SessionPagesTests {
             }
             let (_, after, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
             #expect(after.contains("kick"), "the kick is on the timeline")
+            try await client.execute(uri: "/sessions/\(sessionId)/participants/alice/kick", method: .post,
+                                     headers: [.cookie: cookie, .origin: "https://evil.example"]) { response in
+                #expect(response.status == .forbidden, "a form from another site is refused")
+            }
+            let (anonymous, _, anonymousHeaders) = try await client.page("/sessions/\(sessionId)/stats")
+            #expect(anonymous == .seeOther && anonymousHeaders[.location]?.hasPrefix("/login?next=") == true)
             let (s404, _, _) = try await client.page("/sessions/nope", cookie: cookie)
             #expect(s404 == .notFound)
         }

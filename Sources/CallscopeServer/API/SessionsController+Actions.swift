@@ -11,7 +11,8 @@ extension SessionsController {
         let session = try await session(request, context)
         let pid = try context.parameters.require("participantId")
         let reason = try await Self.kickReason(request)
-        return try await kick(session: session, participantId: pid, reason: reason, actor: context.apiToken?.name ?? "api")
+        return try await kick(session: session, participantId: pid, reason: reason,
+                              actor: context.apiToken?.name ?? context.user?.username ?? "api")
     }
 
     /// The kick behind the API route and the dashboard's Kick out button.

@@ -27,6 +27,7 @@ struct DashboardAuth: Sendable {
     /// `/login?next=<path>`.
     func signedInPages(on router: Router<AppRequestContext>, _ path: RouterPath = "") -> RouterGroup<AppRequestContext> {
         router.group(path).add(middleware: webSessionMiddleware).add(middleware: RequireLoginMiddleware())
+            .add(middleware: PageFormOriginMiddleware(sameOrigin: sameOrigin))
     }
 
     func addLoginRoutes(to router: Router<AppRequestContext>, store: any AnalyticsStore, templates: DashboardTemplates) {
