@@ -68,6 +68,8 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     let sessionsAPI = SessionsController(store: store, pipeline: pipeline, limits: .default, connections: connections)
     sessionsAPI.addRoutes(to: api)
     ProjectsController(store: store).addRoutes(to: api)
+    let notes = SessionNotesController(api: sessionsAPI)
+    notes.addAPIRoutes(to: api)
     WebAssetController(assets: .bundled, store: store, demoEnabled: configuration.demoEnabled).addRoutes(to: router)
     let pages = auth.signedInPages(on: router)
     SessionsPageController(store: store, templates: templates, limits: .default).addRoutes(to: pages)
@@ -76,5 +78,7 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     SessionStatsPageController(api: sessionsAPI, templates: templates).addRoutes(to: pages)
     ParticipantPageController(api: sessionsAPI, templates: templates, healthSliceMs: configuration.healthSliceMs)
         .addRoutes(to: pages)
+    notes.addPageRoutes(to: pages)
+    SessionExportController(api: sessionsAPI).addRoutes(pages: pages, api: api)
     return router
 }

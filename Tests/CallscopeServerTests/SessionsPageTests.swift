@@ -167,3 +167,54 @@ struct SessionStatsPageTests {
         }
     }
 }
+
+@Suite("Dashboard: notes and export")
+struct NotesAndExportTests {
+    @Test("notes from the page and the API, escaped; CSV one row per sample; JSON the whole session")
+    func notesAndExport() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let cookie = try await client.signIn()
+            let t0 = Messages.t0
+            let (_, body) = try await client.ingest(Messages.batch(Messages.join("=cmd|'/c calc'!A1", seq: 1, ts: t0),
+                                                                   Messages.join("bob", seq: 1, ts: t0)))
+            let sessionId = try #require(body["acks"]?.array?.first?["sessionId"]?.string)
+            for (i, seq) in (2...4).enumerated() {
+                _ = try await client.ingest(Messages.receiverStats("bob", from: "=cmd|'/c calc'!A1", seq: Int64(seq),
+                                                                   ts: t0 + Int64(i) * 2_000, bytes: 100_000 * (i + 1),
+                                                                   packets: 100 * (i + 1), lost: 0, frames: 30 * (i + 1)))
+            }
+            try await client.execute(uri: "/sessions/\(sessionId)/notes", method: .post, headers: [
+                .cookie: cookie, .origin: "http://localhost", .contentType: "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: "text=" + formEncoded("Bob's uplink <b>was</b> bad; told IT"))) { response in
+                #expect(response.status == .seeOther)
+            }
+            let (s1, note) = try await client.api("/api/v1/sessions/\(sessionId)/notes", method: .post, body: #"{"text":"checked again"}"#)
+            #expect(s1 == .ok && note["author"]?.string == "admin (configured)")
+            let (s2, bad) = try await client.api("/api/v1/sessions/\(sessionId)/notes", method: .post, body: #"{"text":"  "}"#)
+            #expect(s2 == .badRequest && bad["error"]?["field"]?.string == "text")
+            let (_, html, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            #expect(html.contains("Bob&#39;s uplink &lt;b&gt;was&lt;/b&gt; bad; told IT"))
+            #expect(html.contains("checked again"))
+            let (_, notes) = try await client.api("/api/v1/sessions/\(sessionId)/notes")
+            #expect(notes["items"]?.array?.map { $0["author"]?.string } == ["admin", "admin (configured)"])
+
+            let csv = try await client.execute(uri: "/sessions/\(sessionId)/export.csv", method: .get, headers: [.cookie: cookie]) {
+                #expect($0.headers[.contentDisposition]?.contains("attachment") == true)
+                return String(buffer: $0.body)
+            }
+            let lines = csv.split(separator: "\r\n")
+            #expect(lines.first?.hasPrefix("session_id,meeting_id,stream_id,sender_id") == true)
+            #expect(lines.count == 1 + 3, "three receiver-side samples")
+            #expect(lines.dropFirst().allSatisfy { $0.contains(",'=cmd|'/c calc'!A1,bob,video,receiver,") },
+                    "a cell a spreadsheet would run is defused")
+            let (s3, exported) = try await client.api("/api/v1/sessions/\(sessionId)/export.json")
+            #expect(s3 == .ok)
+            #expect(exported["format"]?.string == "callscope-session-export/1")
+            #expect(exported["streams"]?.array?.first?["samples"]?.array?.count == 3)
+            #expect(exported["participants"]?.array?.count == 2)
+            #expect(exported["notes"]?.array?.count == 2)
+        }
+    }
+}

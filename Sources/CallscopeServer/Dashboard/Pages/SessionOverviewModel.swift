@@ -56,6 +56,18 @@ struct SessionOverviewModel: Sendable {
     var hasTimeline: Bool
     var notice: String?
     var liveURL: String
+    var notes: [Note]
+    var hasNotes: Bool
+    var notesURL: String
+    var exportCSV: String
+    var exportJSON: String
+
+    struct Note: Sendable {
+        var author: String
+        var createdMs: Int64
+        var created: String
+        var text: String
+    }
 }
 
 /// The three tabs of a session, each its own URL.

@@ -19,6 +19,7 @@ struct SessionOverviewPageController: Sendable {
         let dto = try await api.overview(of: session)
         let names = Dictionary(dto.participants.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
         let events = try await api.store.events(sessionId: session.id, participantId: nil)
+        let notes = try await api.store.notes(sessionId: session.id)
         let model = SessionOverviewModel(
             title: "Session \(dto.meetingId)", user: context.user?.username, tabs: Tab.of(sessionId: session.id, current: "Overview"),
             sessionId: dto.sessionId, meetingId: dto.meetingId, ongoing: dto.status == "ongoing",
@@ -43,7 +44,10 @@ struct SessionOverviewPageController: Sendable {
             timeline: events.map { Self.entry($0, names: names) },
             hasTimeline: !events.isEmpty,
             notice: request.uri.queryParameters.get("notice"),
-            liveURL: "/sessions/\(session.id)")
+            liveURL: "/sessions/\(session.id)",
+            notes: notes.map { .init(author: $0.author, createdMs: $0.createdMs, created: DisplayFormat.dateTime($0.createdMs), text: $0.text) },
+            hasNotes: !notes.isEmpty, notesURL: "/sessions/\(session.id)/notes",
+            exportCSV: "/sessions/\(session.id)/export.csv", exportJSON: "/sessions/\(session.id)/export.json")
         return try templates.page("session-overview", model)
     }
 

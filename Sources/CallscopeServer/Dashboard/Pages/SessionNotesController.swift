@@ -1,0 +1,80 @@
+import CallscopeCore
+import CallscopeStore
+import Foundation
+import Hummingbird
+
+/// Notes on a session (author, time, text), where the seed asks for feedback: listed at the
+/// bottom of the Overview, added by a signed-in user with a form (`POST /sessions/{id}/notes`)
+/// or through the API (`GET`/`POST /api/v1/sessions/{id}/notes`, `{"text": "..."}`).
+struct SessionNotesController: Sendable {
+    let api: SessionsController
+    static let maxLength = 4000
+
+    struct NoteDTO: ResponseEncodable {
+        var id: Int64
+        var author: String
+        var createdMs: Int64
+        var createdAt: String?
+        var text: String
+    }
+
+    func addPageRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.post("/sessions/:sessionId/notes", use: addFromForm)
+    }
+
+    func addAPIRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("sessions/:sessionId/notes", use: list)
+        group.post("sessions/:sessionId/notes", use: addFromAPI)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<NoteDTO> {
+        let session = try await api.session(request, context)
+        return .init(items: try await api.store.notes(sessionId: session.id).map(Self.dto))
+    }
+
+    @Sendable func addFromAPI(_ request: Request, context: AppRequestContext) async throws -> NoteDTO {
+        let session = try await api.session(request, context)
+        var request = request
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        let value: JSONValue
+        do { value = try JSONValue.parse(body.readableBytesView) } catch {
+            throw APIError(.badRequest, code: "invalid_json", message: "\(error)")
+        }
+        let text = try Self.validated(value["text"]?.string)
+        let author = context.user?.username ?? context.apiToken?.name ?? "api"
+        return Self.dto(try await api.store.addNote(sessionId: session.id, author: author, text: text, createdMs: Clock.nowMs()))
+    }
+
+    @Sendable func addFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try await api.session(request, context)
+        var request = request
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        let form = String(buffer: body).split(separator: "&").reduce(into: [String: String]()) { fields, pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        var notice = "Note added."
+        do {
+            _ = try await api.store.addNote(sessionId: session.id, author: context.user?.username ?? "unknown",
+                                            text: try Self.validated(form["text"]), createdMs: Clock.nowMs())
+        } catch let error as APIError {
+            notice = error.message
+        }
+        let encoded = notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return Response(status: .seeOther, headers: [.location: "/sessions/\(session.id)?notice=\(encoded)#notes"])
+    }
+
+    static func validated(_ text: String?) throws -> String {
+        let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= maxLength else {
+            throw APIError.badRequest("a note is 1 to \(maxLength) characters", field: "text")
+        }
+        return trimmed
+    }
+
+    static func dto(_ n: SessionNote) -> NoteDTO {
+        NoteDTO(id: n.id, author: n.author, createdMs: n.createdMs, createdAt: APIModels.iso(n.createdMs), text: n.text)
+    }
+}
