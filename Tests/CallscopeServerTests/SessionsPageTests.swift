@@ -218,3 +218,46 @@ struct NotesAndExportTests {
         }
     }
 }
+
+@Suite("Dashboard: share links")
+struct ShareLinkTests {
+    @Test("a read-only link opens the session's pages without a login, without actions; revoked it is gone")
+    func share() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let cookie = try await client.signIn()
+            let t0 = Messages.t0
+            let (_, body) = try await client.ingest(Messages.batch(Messages.join("alice", seq: 1, ts: t0), Messages.join("bob", seq: 1, ts: t0)))
+            let sessionId = try #require(body["acks"]?.array?.first?["sessionId"]?.string)
+            let location = try await client.execute(uri: "/sessions/\(sessionId)/share", method: .post, headers: [
+                .cookie: cookie, .origin: "http://localhost", .contentType: "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: "days=1")) { try #require($0.headers[.location]) }
+            let notice = try #require(location.removingPercentEncoding)
+            let token = try #require(notice.range(of: "/share/").map { String(notice[$0.upperBound...].prefix(32)) })
+            #expect(token.count == 32)
+
+            let (status, shared, _) = try await client.page("/share/\(token)")
+            #expect(status == .ok)
+            #expect(shared.contains("Read-only view"))
+            #expect(!shared.contains("Kick out") && !shared.contains("Add note") && !shared.contains("export.csv"))
+            #expect(shared.contains("href=\"/share/\(token)/errors\""), "tabs stay inside the share")
+            #expect(!shared.contains("href=\"/sessions\""), "no links out of the share")
+            for path in ["errors", "stats", "participants/alice"] {
+                let (s, _, _) = try await client.page("/share/\(token)/\(path)")
+                #expect(s == .ok, "/share/…/\(path)")
+            }
+            let (sApi, _) = try await client.api("/api/v1/sessions", token: token)
+            #expect(sApi == .unauthorized, "a share token is not an API token")
+
+            let (_, owner, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            let revoke = try #require(owner.range(of: "/share/[0-9a-f]{64}/revoke", options: .regularExpression).map { String(owner[$0]) })
+            try await client.execute(uri: "/sessions/\(sessionId)\(revoke)", method: .post,
+                                     headers: [.cookie: cookie, .origin: "http://localhost"]) { #expect($0.status == .seeOther) }
+            let (gone, _, _) = try await client.page("/share/\(token)")
+            #expect(gone == .notFound)
+            let (wrong, _, _) = try await client.page("/share/0123456789abcdef0123456789abcdef")
+            #expect(wrong == .notFound)
+        }
+    }
+}

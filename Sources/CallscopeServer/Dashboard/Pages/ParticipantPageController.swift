@@ -26,6 +26,8 @@ struct ParticipantPageController: Sendable {
         var title: String
         var user: String?
         var tabs: [Tab]
+        var base: String
+        var readOnly: Bool
         var sessionId: String
         var meetingId: String
         var participantId: String
@@ -43,8 +45,13 @@ struct ParticipantPageController: Sendable {
         router.get("/sessions/:sessionId/participants/:participantId", use: sidebar)
     }
 
+    func addSharedRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/share/:token/participants/:participantId", use: sidebar)
+    }
+
     @Sendable func sidebar(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try await api.session(request, context)
+        let scope = try await SessionScope.resolve(request, context, api: api)
+        let session = scope.session
         let pid = try context.parameters.require("participantId")
         let (p, slices) = try await api.participant(pid, of: session)
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
@@ -54,7 +61,8 @@ struct ParticipantPageController: Sendable {
         let unknown = "not reported"
         let model = Model(
             title: "\(name) · \(session.meetingId)", user: context.user?.username,
-            tabs: Tab.of(sessionId: session.id, current: "Overview"), sessionId: session.id, meetingId: session.meetingId,
+            tabs: Tab.of(base: scope.base, current: "Overview"), base: scope.base, readOnly: scope.readOnly,
+            sessionId: session.id, meetingId: session.meetingId,
             participantId: pid, name: name,
             attempts: p.attempts.map {
                 .init(joinedMs: $0.joinedMs, joined: DisplayFormat.dateTime($0.joinedMs),
@@ -76,9 +84,9 @@ struct ParticipantPageController: Sendable {
                 HealthBar(kind: kind, fromMs: session.startMs, toMs: end, slices: byKind[kind] ?? [], sliceMs: healthSliceMs,
                           limits: api.limits, participantName: name).render()
             },
-            statsURL: "/sessions/\(session.id)/stats?sender=\(SessionOverviewPageController.path(pid))",
+            statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))",
             ongoing: session.status == .ongoing,
-            liveURL: "/sessions/\(session.id)/participants/\(SessionOverviewPageController.path(pid))")
+            liveURL: "\(scope.base)/participants/\(SessionOverviewPageController.path(pid))")
         return try templates.page("participant", model)
     }
 }

@@ -26,6 +26,8 @@ struct SessionErrorsPageController: Sendable {
         var title: String
         var user: String?
         var tabs: [Tab]
+        var base: String
+        var readOnly: Bool
         var sessionId: String
         var meetingId: String
         var ongoing: Bool
@@ -38,8 +40,13 @@ struct SessionErrorsPageController: Sendable {
         router.get("/sessions/:sessionId/errors", use: errors)
     }
 
+    func addSharedRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/share/:token/errors", use: errors)
+    }
+
     @Sendable func errors(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try await api.session(request, context)
+        let scope = try await SessionScope.resolve(request, context, api: api)
+        let session = scope.session
         let rows = try await api.errors(of: session).map { e in
             Model.Row(tsMs: e.tsMs, time: DisplayFormat.dateTime(e.tsMs), participantId: e.participantId ?? "—",
                       participantName: e.participantName ?? e.participantId ?? "session", code: e.code, title: e.title,
@@ -49,7 +56,8 @@ struct SessionErrorsPageController: Sendable {
         }
         return try templates.page("session-errors", Model(
             title: "Errors · \(session.meetingId)", user: context.user?.username,
-            tabs: Tab.of(sessionId: session.id, current: "Errors"), sessionId: session.id, meetingId: session.meetingId,
-            ongoing: session.status == .ongoing, liveURL: "/sessions/\(session.id)/errors", rows: rows, hasRows: !rows.isEmpty))
+            tabs: Tab.of(base: scope.base, current: "Errors"), base: scope.base, readOnly: scope.readOnly,
+            sessionId: session.id, meetingId: session.meetingId,
+            ongoing: session.status == .ongoing, liveURL: "\(scope.base)/errors", rows: rows, hasRows: !rows.isEmpty))
     }
 }

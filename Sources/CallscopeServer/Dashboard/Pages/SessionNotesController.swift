@@ -49,12 +49,7 @@ struct SessionNotesController: Sendable {
         let session = try await api.session(request, context)
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024)
-        let form = String(buffer: body).split(separator: "&").reduce(into: [String: String]()) { fields, pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            if parts.count == 2 { fields[parts[0]] = parts[1] }
-        }
+        let form = FormFields.parse(body)
         var notice = "Note added."
         do {
             _ = try await api.store.addNote(sessionId: session.id, author: context.user?.username ?? "unknown",

@@ -45,6 +45,7 @@ struct SessionOverviewModel: Sendable {
     /// The signed-in user's name for the header (nil: no header form, e.g. a share link).
     var user: String?
     var tabs: [Tab]
+    var base: String
     var sessionId: String
     var meetingId: String
     var ongoing: Bool
@@ -61,6 +62,26 @@ struct SessionOverviewModel: Sendable {
     var notesURL: String
     var exportCSV: String
     var exportJSON: String
+    /// A share link's view: no actions, no notes form, no links out of the share.
+    var readOnly: Bool
+    var shareURL: String
+    var shareLinks: [ShareRow]
+    var hasShareLinks: Bool
+    var lifetimes: [Lifetime]
+
+    struct ShareRow: Sendable {
+        var createdBy: String
+        var created: String
+        var expires: String
+        var state: String
+        var revokeURL: String?
+    }
+
+    struct Lifetime: Sendable {
+        var days: Int
+        var label: String
+        var selected: Bool
+    }
 
     struct Note: Sendable {
         var author: String
@@ -76,9 +97,10 @@ struct Tab: Sendable {
     var url: String
     var current: Bool
 
-    static func of(sessionId: String, current: String) -> [Tab] {
+    /// `base`: the session's pages, `/sessions/{id}` or a share link's `/share/{token}`.
+    static func of(base: String, current: String) -> [Tab] {
         [("Overview", ""), ("Errors", "/errors"), ("Session stats", "/stats")].map {
-            Tab(label: $0.0, url: "/sessions/\(sessionId)\($0.1)", current: $0.0 == current)
+            Tab(label: $0.0, url: "\(base)\($0.1)", current: $0.0 == current)
         }
     }
 }

@@ -14,14 +14,21 @@ struct SessionOverviewPageController: Sendable {
         router.post("/sessions/:sessionId/participants/:participantId/kick", use: kick)
     }
 
+    func addSharedRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/share/:token", use: overview)
+    }
+
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try await api.session(request, context)
+        let scope = try await SessionScope.resolve(request, context, api: api)
+        let session = scope.session
         let dto = try await api.overview(of: session)
         let names = Dictionary(dto.participants.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
         let events = try await api.store.events(sessionId: session.id, participantId: nil)
         let notes = try await api.store.notes(sessionId: session.id)
+        let links = scope.readOnly ? [] : try await api.store.shareLinks(sessionId: session.id)
+        let now = Clock.nowMs()
         let model = SessionOverviewModel(
-            title: "Session \(dto.meetingId)", user: context.user?.username, tabs: Tab.of(sessionId: session.id, current: "Overview"),
+            title: "Session \(dto.meetingId)", user: context.user?.username, tabs: Tab.of(base: scope.base, current: "Overview"), base: scope.base,
             sessionId: dto.sessionId, meetingId: dto.meetingId, ongoing: dto.status == "ongoing",
             fields: Self.fields(dto),
             services: dto.services.map {
@@ -37,17 +44,26 @@ struct SessionOverviewPageController: Sendable {
                           .init(kind: Self.kindLabel(h.kind), colour: h.overall ?? "none",
                                 label: "\(Int((h.good * 100).rounded())) % good, \(Int((h.moderate * 100).rounded())) % moderate, \(Int((h.poor * 100).rounded())) % poor")
                       },
-                      url: "/sessions/\(session.id)/participants/\(Self.path(p.participantId))",
-                      kickURL: dto.status == "ongoing" && p.present
+                      url: "\(scope.base)/participants/\(Self.path(p.participantId))",
+                      kickURL: !scope.readOnly && dto.status == "ongoing" && p.present
                           ? "/sessions/\(session.id)/participants/\(Self.path(p.participantId))/kick" : nil)
             },
             timeline: events.map { Self.entry($0, names: names) },
             hasTimeline: !events.isEmpty,
             notice: request.uri.queryParameters.get("notice"),
-            liveURL: "/sessions/\(session.id)",
+            liveURL: scope.base,
             notes: notes.map { .init(author: $0.author, createdMs: $0.createdMs, created: DisplayFormat.dateTime($0.createdMs), text: $0.text) },
             hasNotes: !notes.isEmpty, notesURL: "/sessions/\(session.id)/notes",
-            exportCSV: "/sessions/\(session.id)/export.csv", exportJSON: "/sessions/\(session.id)/export.json")
+            exportCSV: "/sessions/\(session.id)/export.csv", exportJSON: "/sessions/\(session.id)/export.json",
+            readOnly: scope.readOnly, shareURL: "/sessions/\(session.id)/share",
+            shareLinks: links.sorted { $0.createdMs > $1.createdMs }.map { link in
+                .init(createdBy: link.createdBy, created: DisplayFormat.dateTime(link.createdMs),
+                      expires: DisplayFormat.dateTime(link.expiresMs),
+                      state: link.revokedMs != nil ? "revoked" : link.isUsable(atMs: now) ? "active" : "expired",
+                      revokeURL: link.isUsable(atMs: now) ? "/sessions/\(session.id)/share/\(link.tokenHash)/revoke" : nil)
+            },
+            hasShareLinks: !links.isEmpty,
+            lifetimes: ShareLinksController.lifetimes.map { .init(days: $0.days, label: $0.label, selected: $0.days == 7) })
         return try templates.page("session-overview", model)
     }
 

@@ -21,6 +21,8 @@ struct SessionStatsPageController: Sendable {
         var title: String
         var user: String?
         var tabs: [Tab]
+        var base: String
+        var readOnly: Bool
         var sessionId: String
         var meetingId: String
         var ongoing: Bool
@@ -42,8 +44,13 @@ struct SessionStatsPageController: Sendable {
         router.get("/sessions/:sessionId/stats", use: stats)
     }
 
+    func addSharedRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/share/:token/stats", use: stats)
+    }
+
     @Sendable func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try await api.session(request, context)
+        let scope = try await SessionScope.resolve(request, context, api: api)
+        let session = scope.session
         let q = request.uri.queryParameters
         let people = try await api.store.participants(sessionId: session.id)
         let names = Dictionary(people.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
@@ -87,7 +94,8 @@ struct SessionStatsPageController: Sendable {
         let label = { (id: String) in id.isEmpty ? "SFU / unknown receiver" : "\(names[id] ?? id) (\(id))" }
         let model = Model(
             title: "Session stats · \(session.meetingId)", user: context.user?.username,
-            tabs: Tab.of(sessionId: session.id, current: "Session stats"), sessionId: session.id,
+            tabs: Tab.of(base: scope.base, current: "Session stats"), base: scope.base, readOnly: scope.readOnly,
+            sessionId: session.id,
             meetingId: session.meetingId, ongoing: session.status == .ongoing,
             senders: senderIds.map { .init(value: $0, label: label($0), selected: $0 == sender) },
             receivers: receiverIds.map { .init(value: $0, label: label($0), selected: $0 == receiver) },
@@ -102,7 +110,7 @@ struct SessionStatsPageController: Sendable {
             charts: charts, hasCharts: !charts.isEmpty,
             emptyText: streams.isEmpty ? "No media streams in this session yet: stats arrive every 2 s once participants send audio or video."
                 : "Pick a sender, a receiver and a kind.",
-            liveURL: "/sessions/\(session.id)/stats")
+            liveURL: "\(scope.base)/stats")
         return try templates.page("session-stats", model)
     }
 

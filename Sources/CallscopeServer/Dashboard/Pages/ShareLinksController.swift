@@ -1,0 +1,45 @@
+import CallscopeCore
+import CallscopeStore
+import Foundation
+import Hummingbird
+
+/// Read-only share links of one session: an unguessable token (128 random bits; only its hash is
+/// stored), an expiry, revocable. Created and revoked from the Overview by a signed-in user; the
+/// link opens the session's pages without a login and without any action.
+struct ShareLinksController: Sendable {
+    let api: SessionsController
+    static let lifetimes: [(days: Int, label: String)] = [(1, "1 day"), (7, "7 days"), (30, "30 days")]
+
+    func addRoutes(to pages: some RouterMethods<AppRequestContext>) {
+        pages.post("/sessions/:sessionId/share", use: create)
+        pages.post("/sessions/:sessionId/share/:hash/revoke", use: revoke)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try await api.session(request, context)
+        var request = request
+        let form = FormFields.parse(try await request.collectBody(upTo: 16 * 1024))
+        let days = form["days"].flatMap(Int.init).flatMap { d in Self.lifetimes.contains { $0.days == d } ? d : nil } ?? 7
+        let token = Credentials.generate(prefix: "")
+        let now = Clock.nowMs()
+        try await api.store.createShareLink(ShareLink(
+            tokenHash: Credentials.hash(token), sessionId: session.id, createdBy: context.user?.username ?? "unknown",
+            createdMs: now, expiresMs: now + Int64(days) * 86_400_000))
+        return Self.back(to: session, notice: "Read-only link (shown once, valid \(days) days): /share/\(token)")
+    }
+
+    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try await api.session(request, context)
+        let hash = try context.parameters.require("hash")
+        let links = try await api.store.shareLinks(sessionId: session.id)
+        guard links.contains(where: { $0.tokenHash == hash }) else { throw APIError.notFound("share link") }
+        _ = try await api.store.revokeShareLink(tokenHash: hash, revokedMs: Clock.nowMs())
+        return Self.back(to: session, notice: "The link was revoked.")
+    }
+
+    static func back(to session: Session, notice: String) -> Response {
+        let encoded = notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return Response(status: .seeOther, headers: [.location: "/sessions/\(session.id)?notice=\(encoded)#share"])
+    }
+
+}
