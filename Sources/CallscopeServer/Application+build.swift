@@ -31,7 +31,9 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
         handler: IngestRequestHandler(pipeline: pipeline, configuration: configuration),
         authenticator: authenticator, configuration: configuration, locator: locator, connections: connections)
 
-    let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest,
+    let live = LiveHub()
+    pipeline.addCommitObserver { live.notice($0) }
+    let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest, live: live,
                              connections: connections, configuration: configuration,
                              templates: try DashboardTemplates.bundled(),
                              auth: try await DashboardAuth(store: store, configuration: configuration))
@@ -52,7 +54,7 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
 /// The HTTP routes. Controllers take their dependencies as parameters, so tests can build a
 /// router on any store.
 func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authenticator: Authenticator,
-                 ingest: IngestController, connections: CollectorConnections,
+                 ingest: IngestController, live: LiveHub, connections: CollectorConnections,
                  configuration: ServerConfiguration, templates: DashboardTemplates,
                  auth: DashboardAuth) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -91,5 +93,6 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     notes.addPageRoutes(to: pages)
     ShareLinksController(api: sessionsAPI).addRoutes(to: pages)
     SessionExportController(api: sessionsAPI).addRoutes(pages: pages, api: api)
+    LiveUpdatesController(api: sessionsAPI, hub: live).addRoutes(pages: pages, shared: shared)
     return router
 }

@@ -27,7 +27,7 @@ struct DashboardAuthTests {
             authenticator: authenticator, configuration: server.configuration,
             locator: try ClientLocator(configuration: server.configuration), connections: connections)
         let auth = try await DashboardAuth(store: store, configuration: server.configuration)
-        let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest,
+        let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest, live: LiveHub(),
                                  connections: connections, configuration: server.configuration,
                                  templates: try DashboardTemplates.bundled(), auth: auth)
         auth.signedInPages(on: router).get("/protected") { _, context in "hello \(context.user?.username ?? "?")" }

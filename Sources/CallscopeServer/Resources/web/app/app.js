@@ -8,35 +8,40 @@ function localTimes(root = document) {
   }
 }
 
-// Lists refresh themselves every 3 s while the tab is visible: the server renders the fragment
-// again (escaped as always) and it replaces the old one, so new sessions, statuses and durations
-// appear without a reload.
+// Live pages: the server sends `change` events (server-sent events) when what a page shows has
+// changed; the page then fetches its live parts again, rendered and escaped by the server as
+// always, and swaps them in. Without EventSource, it asks every 3 s instead.
+function onChanges(url, refresh) {
+  if (!window.EventSource) return void setInterval(refresh, 3000);
+  const events = new EventSource(url, { withCredentials: true });
+  events.addEventListener("change", () => { if (!document.hidden) refresh(events); });
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(events); });
+}
+
+async function fetchDocument(url, wrap = (t) => t) {
+  const r = await fetch(url, { credentials: "same-origin", headers: { accept: "text/html" } });
+  if (!r.ok) throw new Error(String(r.status));
+  return new DOMParser().parseFromString(wrap(await r.text()), "text/html");
+}
+
+// The sessions list: new sessions, statuses, durations and errors without a reload.
 function liveTable(table) {
-  const refresh = async () => {
-    if (document.hidden) return;
+  onChanges(table.dataset.liveEvents, async () => {
     try {
-      const r = await fetch(table.dataset.liveUrl, { headers: { accept: "text/html" }, credentials: "same-origin" });
-      if (!r.ok) return;
-      const doc = new DOMParser().parseFromString(`<table>${await r.text()}</table>`, "text/html");
-      const body = doc.querySelector("tbody");
+      const body = (await fetchDocument(table.dataset.liveUrl, (t) => `<table>${t}</table>`)).querySelector("tbody");
       if (!body) return;
       table.tBodies[0].replaceWith(document.importNode(body, true));
       localTimes(table);
-    } catch { /* offline: try again on the next tick */ }
-  };
-  setInterval(refresh, 3000);
+    } catch { /* the next change tries again */ }
+  });
 }
 
-// Pages of an ongoing session: every 3 s the page is fetched again and each [data-live-region]
-// replaced by its new version; when the new page says the session ended, the last swap is kept
-// and polling stops.
+// A session's pages: every [data-live-region] is replaced by its new version; once the new page
+// says the session ended (no marker), the stream is closed.
 function livePage(marker) {
-  const timer = setInterval(async () => {
-    if (document.hidden) return;
+  onChanges(marker.dataset.liveEvents, async (events) => {
     try {
-      const r = await fetch(marker.dataset.livePage + location.search, { credentials: "same-origin" });
-      if (!r.ok) return;
-      const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+      const doc = await fetchDocument(marker.dataset.livePage + location.search);
       for (const region of document.querySelectorAll("[data-live-region][id]")) {
         const next = doc.getElementById(region.id);
         if (next) region.replaceWith(document.importNode(next, true));
@@ -44,9 +49,9 @@ function livePage(marker) {
       wireForms();
       localTimes();
       for (const svg of document.querySelectorAll("svg.cs-chart")) zoomable(svg);
-      if (!doc.querySelector("[data-live-page]")) clearInterval(timer);
-    } catch { /* try again */ }
-  }, 3000);
+      if (!doc.querySelector("[data-live-page]")) events?.close();
+    } catch { /* the next change tries again */ }
+  });
 }
 
 // The stats picker reloads as soon as a choice changes.
