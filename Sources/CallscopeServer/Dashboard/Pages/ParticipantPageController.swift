@@ -23,13 +23,7 @@ struct ParticipantPageController: Sendable {
             var value: String
         }
 
-        var title: String
-        var user: String?
-        var tabs: [Tab]
-        var base: String
-        var readOnly: Bool
-        var sessionId: String
-        var meetingId: String
+        var frame: SessionPageFrame
         var participantId: String
         var name: String
         var attempts: [Attempt]
@@ -37,8 +31,6 @@ struct ParticipantPageController: Sendable {
         /// SVG from `HealthBar`, which escapes all text: inserted with `{{{…}}}`.
         var healthBars: [String]
         var statsURL: String
-        var ongoing: Bool
-        var liveURL: String
     }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -60,9 +52,8 @@ struct ParticipantPageController: Sendable {
         let name = p.name ?? pid
         let unknown = "not reported"
         let model = Model(
-            title: "\(name) · \(session.meetingId)", user: context.user?.username,
-            tabs: Tab.of(base: scope.base, current: "Overview"), base: scope.base, readOnly: scope.readOnly,
-            sessionId: session.id, meetingId: session.meetingId,
+            frame: scope.frame(title: "\(name) · \(session.meetingId)", user: context.user?.username, tab: "Overview",
+                               livePath: "/participants/\(SessionOverviewPageController.path(pid))"),
             participantId: pid, name: name,
             attempts: p.attempts.map {
                 .init(joinedMs: $0.joinedMs, joined: DisplayFormat.dateTime($0.joinedMs),
@@ -84,9 +75,7 @@ struct ParticipantPageController: Sendable {
                 HealthBar(kind: kind, fromMs: session.startMs, toMs: end, slices: byKind[kind] ?? [], sliceMs: healthSliceMs,
                           limits: api.limits, participantName: name).render()
             },
-            statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))",
-            ongoing: session.status == .ongoing,
-            liveURL: "\(scope.base)/participants/\(SessionOverviewPageController.path(pid))")
+            statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))")
         return try templates.page("participant", model)
     }
 }

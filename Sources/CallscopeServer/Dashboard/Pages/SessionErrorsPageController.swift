@@ -23,15 +23,7 @@ struct SessionErrorsPageController: Sendable {
             var fix: String
         }
 
-        var title: String
-        var user: String?
-        var tabs: [Tab]
-        var base: String
-        var readOnly: Bool
-        var sessionId: String
-        var meetingId: String
-        var ongoing: Bool
-        var liveURL: String
+        var frame: SessionPageFrame
         var rows: [Row]
         var hasRows: Bool
     }
@@ -55,9 +47,8 @@ struct SessionErrorsPageController: Sendable {
                       explanation: e.explanation, fix: e.suggestedFix)
         }
         return try templates.page("session-errors", Model(
-            title: "Errors · \(session.meetingId)", user: context.user?.username,
-            tabs: Tab.of(base: scope.base, current: "Errors"), base: scope.base, readOnly: scope.readOnly,
-            sessionId: session.id, meetingId: session.meetingId,
-            ongoing: session.status == .ongoing, liveURL: "\(scope.base)/errors", rows: rows, hasRows: !rows.isEmpty))
+            frame: scope.frame(title: "Errors · \(session.meetingId)", user: context.user?.username, tab: "Errors",
+                               livePath: "/errors"),
+            rows: rows, hasRows: !rows.isEmpty))
     }
 }

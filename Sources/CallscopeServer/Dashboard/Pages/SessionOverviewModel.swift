@@ -41,14 +41,7 @@ struct SessionOverviewModel: Sendable {
         var tone: String
     }
 
-    var title: String
-    /// The signed-in user's name for the header (nil: no header form, e.g. a share link).
-    var user: String?
-    var tabs: [Tab]
-    var base: String
-    var sessionId: String
-    var meetingId: String
-    var ongoing: Bool
+    var frame: SessionPageFrame
     var fields: [Field]
     var services: [Service]
     var hasServices: Bool
@@ -56,14 +49,11 @@ struct SessionOverviewModel: Sendable {
     var timeline: [Entry]
     var hasTimeline: Bool
     var notice: String?
-    var liveURL: String
     var notes: [Note]
     var hasNotes: Bool
     var notesURL: String
     var exportCSV: String
     var exportJSON: String
-    /// A share link's view: no actions, no notes form, no links out of the share.
-    var readOnly: Bool
     var shareURL: String
     var shareLinks: [ShareRow]
     var hasShareLinks: Bool

@@ -28,8 +28,7 @@ struct SessionOverviewPageController: Sendable {
         let links = scope.readOnly ? [] : try await api.store.shareLinks(sessionId: session.id)
         let now = Clock.nowMs()
         let model = SessionOverviewModel(
-            title: "Session \(dto.meetingId)", user: context.user?.username, tabs: Tab.of(base: scope.base, current: "Overview"), base: scope.base,
-            sessionId: dto.sessionId, meetingId: dto.meetingId, ongoing: dto.status == "ongoing",
+            frame: scope.frame(title: "Session \(dto.meetingId)", user: context.user?.username, tab: "Overview"),
             fields: Self.fields(dto),
             services: dto.services.map {
                 .init(name: $0.service.uppercased() == "RECORDING" ? "Recording" : $0.service.uppercased(),
@@ -51,11 +50,10 @@ struct SessionOverviewPageController: Sendable {
             timeline: events.map { Self.entry($0, names: names) },
             hasTimeline: !events.isEmpty,
             notice: request.uri.queryParameters.get("notice"),
-            liveURL: scope.base,
             notes: notes.map { .init(author: $0.author, createdMs: $0.createdMs, created: DisplayFormat.dateTime($0.createdMs), text: $0.text) },
             hasNotes: !notes.isEmpty, notesURL: "/sessions/\(session.id)/notes",
             exportCSV: "/sessions/\(session.id)/export.csv", exportJSON: "/sessions/\(session.id)/export.json",
-            readOnly: scope.readOnly, shareURL: "/sessions/\(session.id)/share",
+            shareURL: "/sessions/\(session.id)/share",
             shareLinks: links.sorted { $0.createdMs > $1.createdMs }.map { link in
                 .init(createdBy: link.createdBy, created: DisplayFormat.dateTime(link.createdMs),
                       expires: DisplayFormat.dateTime(link.expiresMs),

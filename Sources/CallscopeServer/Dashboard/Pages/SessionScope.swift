@@ -25,3 +25,27 @@ struct SessionScope: Sendable {
         return SessionScope(session: session, base: "/sessions/\(session.id)", readOnly: false)
     }
 }
+
+/// What every session page's frame shows: title, the signed-in user, tabs, the links' base, the
+/// live marker. A page model holds one as `frame`; its template opens `{{#frame}}` around the
+/// whole page, so these names resolve next to the page's own.
+struct SessionPageFrame: Sendable {
+    var title: String
+    var user: String?
+    var tabs: [Tab]
+    var base: String
+    var readOnly: Bool
+    var sessionId: String
+    var meetingId: String
+    var ongoing: Bool
+    /// The page itself, fetched again when it changes (`livePath` below `base`).
+    var liveURL: String
+}
+
+extension SessionScope {
+    func frame(title: String, user: String?, tab: String, livePath: String = "") -> SessionPageFrame {
+        SessionPageFrame(title: title, user: user, tabs: Tab.of(base: base, current: tab), base: base, readOnly: readOnly,
+                         sessionId: session.id, meetingId: session.meetingId, ongoing: session.status == .ongoing,
+                         liveURL: base + livePath)
+    }
+}

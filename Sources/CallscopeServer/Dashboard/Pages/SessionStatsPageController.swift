@@ -18,14 +18,7 @@ struct SessionStatsPageController: Sendable {
     }
 
     struct Model: Sendable {
-        var title: String
-        var user: String?
-        var tabs: [Tab]
-        var base: String
-        var readOnly: Bool
-        var sessionId: String
-        var meetingId: String
-        var ongoing: Bool
+        var frame: SessionPageFrame
         var senders: [Choice]
         var receivers: [Choice]
         var kinds: [Choice]
@@ -37,7 +30,6 @@ struct SessionStatsPageController: Sendable {
         var charts: [String]
         var hasCharts: Bool
         var emptyText: String
-        var liveURL: String
     }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -93,10 +85,8 @@ struct SessionStatsPageController: Sendable {
         }
         let label = { (id: String) in id.isEmpty ? "SFU / unknown receiver" : "\(names[id] ?? id) (\(id))" }
         let model = Model(
-            title: "Session stats · \(session.meetingId)", user: context.user?.username,
-            tabs: Tab.of(base: scope.base, current: "Session stats"), base: scope.base, readOnly: scope.readOnly,
-            sessionId: session.id,
-            meetingId: session.meetingId, ongoing: session.status == .ongoing,
+            frame: scope.frame(title: "Session stats · \(session.meetingId)", user: context.user?.username,
+                               tab: "Session stats", livePath: "/stats"),
             senders: senderIds.map { .init(value: $0, label: label($0), selected: $0 == sender) },
             receivers: receiverIds.map { .init(value: $0, label: label($0), selected: $0 == receiver) },
             kinds: kinds.map { .init(value: $0.rawValue, label: Self.kindLabel($0), selected: $0 == kind) },
@@ -109,8 +99,7 @@ struct SessionStatsPageController: Sendable {
             } ?? "",
             charts: charts, hasCharts: !charts.isEmpty,
             emptyText: streams.isEmpty ? "No media streams in this session yet: stats arrive every 2 s once participants send audio or video."
-                : "Pick a sender, a receiver and a kind.",
-            liveURL: "\(scope.base)/stats")
+                : "Pick a sender, a receiver and a kind.")
         return try templates.page("session-stats", model)
     }
 
