@@ -19,6 +19,10 @@ struct LargeSession {
         var overview: Latency
         var samples1h: Latency
         var list: Latency
+        var sessionPage: Latency
+        var statsPage: Latency
+        /// Gzipped bytes of the session page's HTML, app.js and app.css.
+        var pageWeight: (html: Int, js: Int, css: Int)
     }
 
     func run(databasePath: String, port: Int, requests: Int) async throws -> Result {
@@ -78,11 +82,40 @@ struct LargeSession {
         let overview = try await measure("/api/v1/sessions/\(session.id)")
         let oneStream = try await measure("/api/v1/sessions/\(session.id)/streams/\(video.id)/samples?side=receiver")
         let list = try await measure("/api/v1/sessions?limit=50")
+
+        // The dashboard's pages, through a read-only share link (the same pages a signed-in user
+        // gets, minus the action forms; no bcrypt sign-in in the measurement).
+        let token = Credentials.generate(prefix: "")
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        try await store.createShareLink(ShareLink(tokenHash: Credentials.hash(token), sessionId: session.id, createdBy: "bench",
+                                                  createdMs: nowMs, expiresMs: nowMs + 3_600_000))
+        let sessionPage = try await measure("/share/\(token)")
+        let statsPath = "/share/\(token)/stats?sender=\(video.key.senderId)&receiver=\(video.key.receiverId ?? "")&kind=video"
+        let statsPage = try await measure(statsPath)
+        let weight = (html: try Self.gzipped(try await server.get("/share/\(token)")),
+                      js: try Self.gzipped(try await server.get("/app/app.js")),
+                      css: try Self.gzipped(try await server.get("/app/app.css")))
         await server.stop()
         return Result(samples: samples, buildSamplesPerSecond: Double(samples) / buildSeconds,
                       bytesPerSample: Double(size) / Double(max(1, samples)),
                       chunkBytesPerSample: Double(chunkBytes) / Double(max(1, samples)),
                       participants: participants, samplesPerStream: Int(video.receiverSamples), overview: overview,
-                      samples1h: oneStream, list: list)
+                      samples1h: oneStream, list: list, sessionPage: sessionPage, statsPage: statsPage, pageWeight: weight)
+    }
+
+    /// Size after `gzip -9`, as a browser would receive it from a compressing proxy.
+    static func gzipped(_ data: Data) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-9", "-c"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return compressed.count
     }
 }
