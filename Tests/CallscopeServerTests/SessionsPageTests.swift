@@ -69,6 +69,15 @@ struct SessionsPageTests {
             #expect(try #require(oldest.range(of: "room-a")).lowerBound < #require(oldest.range(of: "room-b")).lowerBound)
             let (_, fragment, _) = try await client.page("/sessions?status=ended&partial=rows", cookie: cookie)
             #expect(fragment.hasPrefix("<tbody>") && fragment.contains("room-b") && !fragment.contains("<html"))
+            // room-a's receiver gets 200 ms of jitter: poor quality; room-b has no media at all.
+            for (i, seq) in (2...5).enumerated() {
+                _ = try await client.ingest(Messages.receiverStats("bob", from: "alice", meeting: "room-a", seq: Int64(seq),
+                                                                   ts: t0 + Int64(i + 1) * 2_000, bytes: 100_000 * (i + 1),
+                                                                   packets: 100 * (i + 1), lost: 0, frames: 30 * (i + 1), jitter: 0.2))
+            }
+            let (_, poor, _) = try await client.page("/sessions?poor=1", cookie: cookie)
+            #expect(poor.contains("room-a") && !poor.contains("room-b"), "poor quality: only room-a")
+            #expect(poor.contains("name=\"poor\" value=\"1\" checked"))
             let (_, bad, _) = try await client.page("/sessions?from=yesterday&page=-3&sort=random", cookie: cookie)
             #expect(bad.contains("room-a") && bad.contains("room-b"), "unreadable filters are no filters")
         }

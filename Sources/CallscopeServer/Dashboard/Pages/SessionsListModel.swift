@@ -48,6 +48,7 @@ struct SessionsListModel: Sendable {
     var from: String
     var to: String
     var hasErrors: Bool
+    var poorQuality: Bool
     var rows: [Row]
     var total: Int
     var firstShown: Int

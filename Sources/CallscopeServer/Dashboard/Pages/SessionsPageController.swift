@@ -22,16 +22,12 @@ struct SessionsPageController: Sendable {
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         var query = filters.query
         query.nowMs = now
-        let page = try await store.sessions(query)
-        var rows: [SessionsListModel.Row] = []
-        for summary in page.sessions {
-            let s = summary.session
-            let health = try await store.healthSummaries(sessionId: s.id, limits: limits).values.flatMap { $0 }
-            rows.append(.init(
-                sessionId: s.id, meetingId: s.meetingId, ongoing: s.status == .ongoing, status: s.status.rawValue,
-                startMs: s.startMs, start: DisplayFormat.dateTime(s.startMs),
-                duration: DisplayFormat.duration((s.endMs ?? now) - s.startMs), participants: summary.uniqueParticipants,
-                errors: s.errorCount, hasErrors: s.errorCount > 0, health: .init(health), url: "/sessions/\(s.id)"))
+        let page: SessionPage, rows: [SessionsListModel.Row]
+        if filters.poorQuality {
+            (page, rows) = try await poorQualityPage(query, now: now)
+        } else {
+            page = try await store.sessions(query)
+            rows = try await self.rows(of: page.sessions, now: now)
         }
         let noneAtAll = page.total == 0 && filters.isEmpty
         let model = SessionsListModel(
@@ -41,7 +37,7 @@ struct SessionsPageController: Sendable {
             },
             sortOptions: SessionSort.allCases.map { .init(value: $0.rawValue, label: Filters.label($0), selected: $0 == filters.sort) },
             meetingId: filters.meetingId ?? "", participant: filters.participant ?? "",
-            from: filters.fromText, to: filters.toText, hasErrors: filters.hasErrors,
+            from: filters.fromText, to: filters.toText, hasErrors: filters.hasErrors, poorQuality: filters.poorQuality,
             rows: rows, total: page.total,
             firstShown: rows.isEmpty ? 0 : query.offset + 1, lastShown: query.offset + rows.count,
             previousURL: filters.page > 1 ? filters.url(page: filters.page - 1) : nil,
@@ -49,6 +45,46 @@ struct SessionsPageController: Sendable {
             noSessionsYet: noneAtAll, noMatches: page.total == 0 && !noneAtAll, refreshURL: filters.url(page: filters.page, partial: true))
         return try templates.page(request.uri.queryParameters.get("partial") == "rows" ? "sessions-rows" : "sessions", model)
     }
+
+    func rows(of sessions: [SessionSummary], now: Int64) async throws -> [SessionsListModel.Row] {
+        var rows: [SessionsListModel.Row] = []
+        for summary in sessions {
+            let s = summary.session
+            let health = try await store.healthSummaries(sessionId: s.id, limits: limits).values.flatMap { $0 }
+            rows.append(.init(
+                sessionId: s.id, meetingId: s.meetingId, ongoing: s.status == .ongoing, status: s.status.rawValue,
+                startMs: s.startMs, start: DisplayFormat.dateTime(s.startMs),
+                duration: DisplayFormat.duration((s.endMs ?? now) - s.startMs), participants: summary.uniqueParticipants,
+                errors: s.errorCount, hasErrors: s.errorCount > 0, health: .init(health), url: "/sessions/\(s.id)"))
+        }
+        return rows
+    }
+
+    /// "Poor quality": sessions in which some participant spent at least 10 % of a media kind's
+    /// time in poor health (``HealthSummary/overall``). Colours come from the slices' sums on
+    /// read, with the current limits, so this is decided here, over the other filters' matches,
+    /// in the list's order, looking at the first ``poorQualityScanLimit`` of them.
+    func poorQualityPage(_ query: SessionQuery, now: Int64) async throws -> (SessionPage, [SessionsListModel.Row]) {
+        var scan = query
+        scan.limit = 200
+        scan.offset = 0
+        var matches: [SessionSummary] = []
+        var scanned = 0
+        while scanned < Self.poorQualityScanLimit {
+            let batch = try await store.sessions(scan)
+            for summary in batch.sessions {
+                let summaries = try await store.healthSummaries(sessionId: summary.session.id, limits: limits).values.joined()
+                if summaries.contains(where: { $0.overall == .poor }) { matches.append(summary) }
+            }
+            scanned += batch.sessions.count
+            scan.offset += batch.sessions.count
+            if batch.sessions.count < scan.limit { break }
+        }
+        let pageOfMatches = Array(matches.dropFirst(query.offset).prefix(query.limit))
+        return (SessionPage(sessions: pageOfMatches, total: matches.count), try await rows(of: pageOfMatches, now: now))
+    }
+
+    static let poorQualityScanLimit = 2000
 
     /// The list's query string, read leniently: a value that does not parse is no filter.
     struct Filters: Sendable {
@@ -60,6 +96,7 @@ struct SessionsPageController: Sendable {
         var fromText = ""
         var toText = ""
         var hasErrors = false
+        var poorQuality = false
         var sort: SessionSort = .newest
         var page = 1
 
@@ -74,11 +111,14 @@ struct SessionsPageController: Sendable {
             if let from = text("from"), let ms = Self.parseUTC(from) { (fromMs, fromText) = (ms, from) }
             if let to = text("to"), let ms = Self.parseUTC(to) { (toMs, toText) = (ms, to) }
             hasErrors = text("errors") == "1"
+            poorQuality = text("poor") == "1"
             sort = text("sort").flatMap(SessionSort.init(rawValue:)) ?? .newest
             page = max(1, min(100_000, text("page").flatMap(Int.init) ?? 1))
         }
 
-        var isEmpty: Bool { status == nil && meetingId == nil && participant == nil && fromMs == nil && toMs == nil && !hasErrors }
+        var isEmpty: Bool {
+            status == nil && meetingId == nil && participant == nil && fromMs == nil && toMs == nil && !hasErrors && !poorQuality
+        }
 
         var query: SessionQuery {
             var q = SessionQuery(meetingId: meetingId, status: status, fromMs: fromMs, toMs: toMs, participant: participant,
@@ -96,6 +136,7 @@ struct SessionsPageController: Sendable {
             if !fromText.isEmpty { items.append(("from", fromText)) }
             if !toText.isEmpty { items.append(("to", toText)) }
             if hasErrors { items.append(("errors", "1")) }
+            if poorQuality { items.append(("poor", "1")) }
             if sort != .newest { items.append(("sort", sort.rawValue)) }
             if page > 1 { items.append(("page", String(page))) }
             if partial { items.append(("partial", "rows")) }
