@@ -89,7 +89,8 @@ struct SessionsPageTests {
         #expect(SessionsPageController.Filters.parseUTC("2026-13-25T14:02") == nil)
         #expect(DisplayFormat.dateTime(1_795_615_323_000) == "2026-11-25 14:02:03 UTC")
         #expect(DisplayFormat.duration(3_725_000) == "1 h 02 min")
-        #expect(DisplayFormat.civilDate(daysSinceEpoch: 0) == (1970, 1, 1))
+        #expect(DisplayFormat.daysFromCivil(year: 1970, month: 1, day: 1) == 0)
+        #expect(DisplayFormat.daysFromCivil(year: 2026, month: 11, day: 25) == 20_782)
     }
 }
 

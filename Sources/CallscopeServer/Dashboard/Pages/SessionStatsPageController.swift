@@ -11,18 +11,12 @@ struct SessionStatsPageController: Sendable {
     let api: SessionsController
     let templates: DashboardTemplates
 
-    struct Choice: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Model: Sendable {
         var frame: SessionPageFrame
-        var senders: [Choice]
-        var receivers: [Choice]
-        var kinds: [Choice]
-        var windows: [Choice]
+        var senders: [SelectOption]
+        var receivers: [SelectOption]
+        var kinds: [SelectOption]
+        var windows: [SelectOption]
         var from: String
         var to: String
         var heading: String

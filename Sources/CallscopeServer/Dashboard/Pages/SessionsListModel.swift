@@ -3,12 +3,6 @@ import CallscopeStore
 
 /// What `sessions.mustache` shows: the filter form as the user left it, the rows, the pager.
 struct SessionsListModel: Sendable {
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Row: Sendable {
         var sessionId: String
         var meetingId: String
@@ -41,8 +35,8 @@ struct SessionsListModel: Sendable {
     var title = "Sessions"
     /// The signed-in user's name for the header (nil: no header form, e.g. a share link).
     var user: String?
-    var statusOptions: [Option]
-    var sortOptions: [Option]
+    var statusOptions: [SelectOption]
+    var sortOptions: [SelectOption]
     var meetingId: String
     var participant: String
     var from: String
