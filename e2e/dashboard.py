@@ -41,6 +41,7 @@ try:
     from selenium import webdriver
     from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
 except ImportError:
     skip_or_fail("python selenium is not installed (pip install selenium)")
 for path in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
@@ -180,6 +181,9 @@ def main():
         charts = driver.find_elements("css selector", "svg.cs-chart")
         check(len(charts) >= 5, f"session stats draws {len(charts)} charts")
         check("good ≤ 30 ms" in driver.page_source, "the jitter chart names its limit")
+        ActionChains(driver).move_to_element(driver.find_element("css selector", "svg.cs-chart .cs-plot-area")).perform()
+        tips = driver.find_elements("css selector", ".chart-tip")
+        check(tips and "UTC" in tips[0].text and "ms" in tips[0].text, f"hovering a chart shows its values: {tips[0].text if tips else None}")
         shoot("stats")
 
         driver.get(f"{base}/sessions/{simulated['sessionId']}")

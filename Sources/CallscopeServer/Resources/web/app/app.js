@@ -72,6 +72,7 @@ function zoomable(svg) {
     return from + (Math.min(Math.max(p.x, x0), x0 + w) - x0) / w * (to - from);
   };
   let start = null, band = null;
+  hoverable(svg, plot, toTime);
   plot.addEventListener("pointerdown", (e) => {
     start = toTime(e);
     band = document.createElementNS("http://www.w3.org/2000/svg", "rect");
@@ -98,6 +99,37 @@ function zoomable(svg) {
     url.searchParams.delete("window");
     location.assign(url);
   });
+}
+
+// Hover: the values of each side at the pointer's time, from the chart's data-points
+// ("t,v;t,v…", an empty v is a gap), in a small tooltip.
+function hoverable(svg, plot, toTime) {
+  const series = [...svg.querySelectorAll("g.cs-series[data-points]")].map((g) => ({
+    label: g.dataset.label || g.dataset.series,
+    points: g.dataset.points.split(";").filter(Boolean).map((p) => p.split(",")).map(([t, v]) => [Number(t), v === "" ? null : Number(v)]),
+  }));
+  if (!series.some((s) => s.points.length)) return;
+  const unit = svg.dataset.unit || "";
+  const tip = Object.assign(document.createElement("div"), { className: "chart-tip" });
+  tip.setAttribute("role", "status");
+  const nearest = (points, t) => {
+    let best = null;
+    for (const p of points) if (!best || Math.abs(p[0] - t) < Math.abs(best[0] - t)) best = p;
+    return best;
+  };
+  plot.addEventListener("pointermove", (e) => {
+    const t = toTime(e);
+    const lines = series.map((s) => {
+      const p = nearest(s.points, t);
+      return p ? `${s.label}: ${p[1] == null ? "no data" : `${Math.round(p[1] * 10) / 10} ${unit}`}` : null;
+    }).filter(Boolean);
+    const time = new Date(t).toISOString().slice(11, 19) + " UTC";
+    tip.textContent = [time, ...lines].join("\n");
+    document.body.append(tip);
+    tip.style.left = `${Math.min(e.pageX + 12, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 4)}px`;
+    tip.style.top = `${e.pageY + 12}px`;
+  });
+  plot.addEventListener("pointerleave", () => tip.remove());
 }
 
 // "View Analytics" on a participant opens the sidebar as a drawer over the session page; the
