@@ -57,8 +57,7 @@ struct SessionNotesController: Sendable {
         } catch let error as APIError {
             notice = error.message
         }
-        let encoded = notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        return Response(status: .seeOther, headers: [.location: "/sessions/\(session.id)?notice=\(encoded)#notes"])
+        return SessionOverviewPageController.redirect(to: session, notice: notice, anchor: "notes")
     }
 
     static func validated(_ text: String?) throws -> String {

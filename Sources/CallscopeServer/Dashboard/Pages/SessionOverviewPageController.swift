@@ -77,8 +77,15 @@ struct SessionOverviewPageController: Sendable {
         } catch let error as APIError {
             notice = "Could not remove \(pid): \(error.message)"
         }
+        return Self.redirect(to: session, notice: notice)
+    }
+
+    /// Back to the Overview after one of its forms, with the result shown at the top and the
+    /// page scrolled to `anchor`.
+    static func redirect(to session: Session, notice: String, anchor: String? = nil) -> Response {
+        let encoded = notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return Response(status: .seeOther, headers: [
-            .location: "/sessions/\(session.id)?notice=\(notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+            .location: "/sessions/\(session.id)?notice=\(encoded)" + (anchor.map { "#\($0)" } ?? ""),
         ])
     }
 

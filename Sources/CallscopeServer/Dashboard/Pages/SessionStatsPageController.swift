@@ -74,7 +74,7 @@ struct SessionStatsPageController: Sendable {
             charts = ChartMetric.metrics(for: kind).map { metric in
                 MetricChart(metric: metric, fromMs: fromMs, toMs: toMs, samples: samples, senderName: senderName,
                             receiverName: receiverName, limits: api.limits,
-                            subject: "\(senderName) → \(receiverName), \(Self.kindLabel(kind))").render()
+                            subject: "\(senderName) → \(receiverName), \(kind.chartLabel)").render()
             }
         }
         let label = { (id: String) in id.isEmpty ? "SFU / unknown receiver" : "\(names[id] ?? id) (\(id))" }
@@ -83,13 +83,13 @@ struct SessionStatsPageController: Sendable {
                                tab: "Session stats", livePath: "/stats"),
             senders: senderIds.map { .init(value: $0, label: label($0), selected: $0 == sender) },
             receivers: receiverIds.map { .init(value: $0, label: label($0), selected: $0 == receiver) },
-            kinds: kinds.map { .init(value: $0.rawValue, label: Self.kindLabel($0), selected: $0 == kind) },
+            kinds: kinds.map { .init(value: $0.rawValue, label: $0.chartLabel, selected: $0 == kind) },
             windows: [("all", "Whole session"), ("last5", "Last 5 minutes")].map {
                 .init(value: $0.0, label: $0.1, selected: $0.0 == window && q.get("from") == nil)
             },
             from: q.get("from") ?? "", to: q.get("to") ?? "",
             heading: stream.map { _ in
-                "\(sender.map(label) ?? "") → \(receiver.map(label) ?? ""), \(kind.map(Self.kindLabel) ?? "")"
+                "\(sender.map(label) ?? "") → \(receiver.map(label) ?? ""), \(kind.map(\.chartLabel) ?? "")"
             } ?? "",
             charts: charts, hasCharts: !charts.isEmpty,
             emptyText: streams.isEmpty ? "No media streams in this session yet: stats arrive every 2 s once participants send audio or video."
@@ -102,14 +102,5 @@ struct SessionStatsPageController: Sendable {
         let present = Set(ids)
         var seen = Set<String>()
         return (order.filter(present.contains) + ids.sorted()).filter { seen.insert($0).inserted }
-    }
-
-    static func kindLabel(_ kind: MediaKind) -> String {
-        switch kind {
-        case .audio: "Audio"
-        case .video: "Video"
-        case .screenVideo: "Screen-share video"
-        case .screenAudio: "Screen-share audio"
-        }
     }
 }

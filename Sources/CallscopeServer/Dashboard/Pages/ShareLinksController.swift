@@ -25,7 +25,8 @@ struct ShareLinksController: Sendable {
         try await api.store.createShareLink(ShareLink(
             tokenHash: Credentials.hash(token), sessionId: session.id, createdBy: context.user?.username ?? "unknown",
             createdMs: now, expiresMs: now + Int64(days) * 86_400_000))
-        return Self.back(to: session, notice: "Read-only link (shown once, valid \(days) days): /share/\(token)")
+        return SessionOverviewPageController.redirect(
+            to: session, notice: "Read-only link (shown once, valid \(days) days): /share/\(token)", anchor: "share")
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -34,12 +35,8 @@ struct ShareLinksController: Sendable {
         let links = try await api.store.shareLinks(sessionId: session.id)
         guard links.contains(where: { $0.tokenHash == hash }) else { throw APIError.notFound("share link") }
         _ = try await api.store.revokeShareLink(tokenHash: hash, revokedMs: Clock.nowMs())
-        return Self.back(to: session, notice: "The link was revoked.")
+        return SessionOverviewPageController.redirect(to: session, notice: "The link was revoked.", anchor: "share")
     }
 
-    static func back(to session: Session, notice: String) -> Response {
-        let encoded = notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        return Response(status: .seeOther, headers: [.location: "/sessions/\(session.id)?notice=\(encoded)#share"])
-    }
 
 }
