@@ -67,7 +67,8 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     let api = router.group("/api/v1").add(middleware: auth.webSessionMiddleware)
         .add(middleware: APITokenMiddleware(authenticator: authenticator, sameOrigin: auth.sameOrigin))
     auth.addLoginRoutes(to: router, store: store, templates: templates)
-    let sessionsAPI = SessionsController(store: store, pipeline: pipeline, limits: .default, connections: connections)
+    let sessionsAPI = SessionsController(store: store, pipeline: pipeline, limits: .default, sliceMs: configuration.healthSliceMs,
+                                        connections: connections)
     sessionsAPI.addRoutes(to: api)
     ProjectsController(store: store).addRoutes(to: api)
     let notes = SessionNotesController(api: sessionsAPI)
@@ -77,7 +78,7 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     // pages need only the link (SessionScope tells the two apart).
     let pages = auth.signedInPages(on: router)
     let shared = router.group()
-    SessionsPageController(store: store, templates: templates, limits: .default).addRoutes(to: pages)
+    SessionsPageController(store: store, templates: templates, limits: .default, sliceMs: configuration.healthSliceMs).addRoutes(to: pages)
     let overview = SessionOverviewPageController(api: sessionsAPI, templates: templates)
     let errors = SessionErrorsPageController(api: sessionsAPI, templates: templates)
     let stats = SessionStatsPageController(api: sessionsAPI, templates: templates)

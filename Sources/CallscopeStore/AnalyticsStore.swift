@@ -49,9 +49,11 @@ public protocol AnalyticsStore: Sendable {
     /// The samples of one stream, oldest first, with `fromMs <= tsMs < toMs` when bounds are given.
     func samples(streamId: Int64, side: StreamSide?, fromMs: Int64?, toMs: Int64?) async throws -> [StreamSample]
     func healthSlices(sessionId: String, participantId: String?) async throws -> [HealthSlice]
-    /// Each participant's share of time per colour and kind, classified with `limits` — what
-    /// the participant table shows, without handing every slice of a long session to the caller.
-    func healthSummaries(sessionId: String, limits: HealthThresholds) async throws -> [String: [HealthSummary]]
+    /// Each session's health read in one pass, classified with `limits`: every participant's share
+    /// of time per colour and kind (the participant table, the sessions list) and the quality
+    /// drops (the timeline), without handing every slice of a long session to the caller.
+    /// Sessions without slices are absent.
+    func healthDigests(sessionIds: [String], limits: HealthThresholds, sliceMs: Int64) async throws -> [String: HealthDigest]
     func events(sessionId: String, participantId: String?) async throws -> [TimelineEvent]
     func errors(sessionId: String) async throws -> [SessionError]
 
@@ -90,6 +92,14 @@ public protocol AnalyticsStore: Sendable {
 
     /// Disk space used by the database, in bytes (for `callscope bench`).
     func sizeOnDiskBytes() async throws -> Int64
+}
+
+extension AnalyticsStore {
+    /// One session's ``HealthDigest``; empty when it has no slices yet.
+    public func healthDigest(sessionId: String, limits: HealthThresholds, sliceMs: Int64) async throws -> HealthDigest {
+        try await healthDigests(sessionIds: [sessionId], limits: limits, sliceMs: sliceMs)[sessionId]
+            ?? HealthDigest(limits: limits, sliceMs: sliceMs)
+    }
 }
 
 /// An application or environment that sends data: its write-only ingest key.

@@ -37,8 +37,8 @@ final class FailingStore: AnalyticsStore {
     func services(sessionId: String) async throws -> [ServiceUse] { try await inner.services(sessionId: sessionId) }
     func streams(sessionId: String) async throws -> [StreamInfo] { try await inner.streams(sessionId: sessionId) }
     func stream(id: Int64) async throws -> StreamInfo? { try await inner.stream(id: id) }
-    func healthSummaries(sessionId: String, limits: HealthThresholds) async throws -> [String: [HealthSummary]] {
-        try await inner.healthSummaries(sessionId: sessionId, limits: limits)
+    func healthDigests(sessionIds: [String], limits: HealthThresholds, sliceMs: Int64) async throws -> [String: HealthDigest] {
+        try await inner.healthDigests(sessionIds: sessionIds, limits: limits, sliceMs: sliceMs)
     }
     func samples(streamId: Int64, side: StreamSide?, fromMs: Int64?, toMs: Int64?) async throws -> [StreamSample] {
         try await inner.samples(streamId: streamId, side: side, fromMs: fromMs, toMs: toMs)

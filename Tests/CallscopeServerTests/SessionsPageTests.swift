@@ -144,6 +144,42 @@ struct SessionPagesTests {
             #expect(s404 == .notFound)
         }
     }
+
+    @Test("a run of red health slices is a quality drop on the timeline, in the API and on the page")
+    func qualityDropOnTimeline() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let cookie = try await client.signIn()
+            let t0 = Messages.t0  // a multiple of the 10 s slice
+            let (_, body) = try await client.ingest(Messages.batch(Messages.join("alice", seq: 1, ts: t0, name: "Alice"),
+                                                                   Messages.join("bob", seq: 1, ts: t0, name: "Bob")))
+            let sessionId = try #require(body["acks"]?.array?.first?["sessionId"]?.string)
+            // Bob receives alice's video with 200 ms of jitter for the first slice, 12 ms after it.
+            for k in 1...9 {
+                _ = try await client.ingest(Messages.receiverStats(
+                    "bob", from: "alice", seq: Int64(k + 1), ts: t0 + Int64(k) * 2_000, bytes: 100_000 * k,
+                    packets: 100 * k, lost: 0, frames: 30 * k, jitter: k < 5 ? 0.2 : 0.012))
+            }
+            let (_, events) = try await client.api("/api/v1/sessions/\(sessionId)/events")
+            let items = try #require(events["items"]?.array)
+            let drops = items.filter { $0["name"]?.string == "quality-drop" }
+            #expect(drops.count == 1)
+            let drop = try #require(drops.first)
+            #expect(drop["participantId"]?.string == "bob" && drop["tsMs"]?.int64 == t0)
+            #expect(drop["data"]?["kind"]?.string == "video" && drop["data"]?["endMs"]?.int64 == t0 + 10_000)
+            #expect(drop["data"]?["jitterMs"]?.double == 200)
+            #expect(drop["data"]?["causes"]?.array?.first?.string == "jitter up to 200 ms (poor above 50 ms)")
+            // In time order with the recorded entries: both joins at t0 come first.
+            #expect(items.prefix(3).map { $0["name"]?.string ?? "" } == ["join", "join", "quality-drop"])
+            let (_, alice) = try await client.api("/api/v1/sessions/\(sessionId)/events?participantId=alice")
+            #expect(alice["items"]?.array?.contains { $0["name"]?.string == "quality-drop" } == false)
+
+            let (_, html, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            #expect(html.contains("quality drop") && html.contains("Video poor for 10 s: jitter up to 200 ms (poor above 50 ms)"))
+            #expect(html.contains("href=\"/sessions/\(sessionId)/participants/bob\" data-drawer>Health bars</a>"))
+        }
+    }
 }
 
 @Suite("Dashboard: session stats")

@@ -38,6 +38,7 @@ struct StoreConformanceSuite: Sendable {
         case .sessionsListPaging: try await sessionsListPaging(store)
         case .upsertsReplaceRows: try await upsertsReplaceRows(store)
         case .healthAddsUp: try await healthAddsUp(store)
+        case .healthDigestsOfManySessions: try await healthDigestsOfManySessions(store)
         case .samplesWindowsAndSides: try await samplesWindowsAndSides(store)
         case .failedBatchLeavesNothing: try await failedBatchLeavesNothing(store)
         case .reopenSeesEverything: try await reopenSeesEverything(sut)
@@ -207,16 +208,54 @@ struct StoreConformanceSuite: Sendable {
         #expect(slices[1].figures.samples == 3 && slices[1].figures.meanJitterMs == (12.5 + 40.25 + 1) / 3)
         #expect(slices[2] == second.health[2])
 
-        // The summaries the store computes equal the core's rule applied to the slices.
+        // The digest the store computes equals the core's rule applied to the slices.
         let all = try await store.healthSlices(sessionId: f.session.id, participantId: nil)
-        let summaries = try await store.healthSummaries(sessionId: f.session.id, limits: .default)
-        #expect(summaries["alice"] == HealthSummary.summaries(of: all, limits: .default))
+        let digest = try await store.healthDigest(sessionId: f.session.id, limits: .default, sliceMs: 10_000)
+        #expect(digest.summaries["alice"] == HealthSummary.summaries(of: all, limits: .default))
         var strict = HealthThresholds()
         strict.jitterGoodMs = 2
         strict.jitterModerateMs = 10
-        #expect(try await store.healthSummaries(sessionId: f.session.id, limits: strict)["alice"]
-            == HealthSummary.summaries(of: all, limits: strict))
-        #expect(try await store.healthSummaries(sessionId: "no-such-session", limits: .default).isEmpty)
+        var expectedStrict = HealthDigest(limits: strict, sliceMs: 10_000)
+        for slice in all { expectedStrict.add(slice) }
+        let strictDigest = try await store.healthDigest(sessionId: f.session.id, limits: strict, sliceMs: 10_000)
+        #expect(strictDigest.summaries["alice"] == HealthSummary.summaries(of: all, limits: strict))
+        // Under the strict limits alice's video slices at 10 s (mean jitter ~17.9 ms) is poor, 20 s (7 ms) is not.
+        #expect(strictDigest.drops == expectedStrict.drops)
+        #expect(strictDigest.drops.map { [$0.participantId, $0.kind.rawValue, "\($0.startMs)", "\($0.endMs)"] }
+            == [["alice", "video", "10000", "20000"]])
+        #expect(try await store.healthDigests(sessionIds: ["no-such-session"], limits: .default, sliceMs: 10_000).isEmpty)
+    }
+
+    /// A list page asks for the health of many sessions in one call: each gets its own digest,
+    /// the same as asking for it alone.
+    func healthDigestsOfManySessions(_ store: any AnalyticsStore) async throws {
+        let f = Fixture()
+        try await store.createProject(f.project)
+        let ids = ["s0", "s1", "s2"]
+        var batch = IngestBatch()
+        for (i, id) in ids.enumerated() {
+            batch.sessions.append(Session(id: id, projectId: "p1", meetingId: "m", status: .ended, startMs: 0, endMs: 40_000))
+            // Jitters over four slices: s0 0, 10, 20, 30 ms; s1 25 … 55 ms; s2 50, 60, 70, 80 ms.
+            batch.health += (0..<4).map { k in
+                var slice = f.slice("p\(i)", .audio, Int64(k) * 10_000, jitter: Double(10 * k + 25 * i))
+                slice.sessionId = id
+                return slice
+            }
+        }
+        try await store.write(batch)
+        let together = try await store.healthDigests(sessionIds: ids + ["no-such-session", "s0"], limits: .default, sliceMs: 10_000)
+        #expect(Set(together.keys) == Set(ids))
+        for id in ids {
+            let alone = try await store.healthDigest(sessionId: id, limits: .default, sliceMs: 10_000)
+            #expect(together[id]?.summaries == alone.summaries)
+            #expect(together[id]?.drops == alone.drops)
+        }
+        // Poor is jitter over 50 ms: s1's last slice, s2's from its second slice to the end of the bar.
+        #expect(together["s1"]?.drops.map { [$0.startMs, $0.endMs] } == [[30_000, 40_000]])
+        let drops = together["s2"]?.drops ?? []
+        #expect(drops.map(\.startMs) == [10_000] && drops.first?.endMs == 40_000 && drops.first?.reachesLastSlice == true)
+        #expect(drops.first?.worstJitterMs == 80 && drops.first?.causes == [.jitter(ms: 80)])
+        #expect(together["s0"]?.drops == [] && together["s0"]?.summaries["p0"]?.first?.good == 1)
     }
 
     // MARK: Restarts and snapshots
@@ -287,7 +326,7 @@ struct StoreConformanceSuite: Sendable {
 /// The checks of ``StoreConformanceSuite``, one test case each.
 enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case projectsAndTokens, batchReadsBack, sessionsListFilters, sessionsListPaging, upsertsReplaceRows
-    case healthAddsUp, samplesWindowsAndSides, failedBatchLeavesNothing, reopenSeesEverything
+    case healthAddsUp, healthDigestsOfManySessions, samplesWindowsAndSides, failedBatchLeavesNothing, reopenSeesEverything
     case snapshotsAreTakenOnce, sizeOnDisk
     case dashboardUsers, dashboardWebSessions, dashboardNotes, dashboardShareLinks
 

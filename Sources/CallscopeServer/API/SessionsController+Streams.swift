@@ -44,10 +44,36 @@ extension SessionsController {
     @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.EventDTO> {
         let session = try await session(request, context)
         let pid = QueryReader(request).string("participantId")
-        return .init(items: try await store.events(sessionId: session.id, participantId: pid).map {
-            APIModels.EventDTO(tsMs: $0.tsMs, time: APIModels.iso($0.tsMs), participantId: $0.participantId, name: $0.name,
-                               data: JSONBox(text: $0.dataJSON))
-        })
+        return .init(items: try await timeline(of: session, participantId: pid).map(Self.dto))
+    }
+
+    /// The session timeline, oldest first: what was recorded (joins, leaves, mutes, network and
+    /// ICE changes, errors, kicks, services) and the quality drops the health slices show.
+    /// With a participant, only that participant's entries.
+    func timeline(of session: Session, participantId: String?, digest known: HealthDigest? = nil) async throws -> [TimelineEvent] {
+        let recorded = try await store.events(sessionId: session.id, participantId: participantId)
+        let digest = if let known { known } else { try await healthDigest(of: session) }
+        let drops = digest.drops.filter { participantId == nil || $0.participantId == participantId }.map {
+            $0.timelineEvent(sessionId: session.id, ongoing: session.status == .ongoing && $0.reachesLastSlice, limits: limits)
+        }
+        guard !drops.isEmpty else { return recorded }
+        // Both lists are in time order; a stable merge keeps recorded entries first at equal times.
+        var merged: [TimelineEvent] = []
+        merged.reserveCapacity(recorded.count + drops.count)
+        var i = 0, j = 0
+        while i < recorded.count || j < drops.count {
+            if j == drops.count || (i < recorded.count && recorded[i].tsMs <= drops[j].tsMs) {
+                merged.append(recorded[i]); i += 1
+            } else {
+                merged.append(drops[j]); j += 1
+            }
+        }
+        return merged
+    }
+
+    static func dto(_ e: TimelineEvent) -> APIModels.EventDTO {
+        APIModels.EventDTO(tsMs: e.tsMs, time: APIModels.iso(e.tsMs), participantId: e.participantId, name: e.name,
+                           data: JSONBox(text: e.dataJSON))
     }
 
     static func dto(_ s: StreamInfo) -> APIModels.StreamDTO {

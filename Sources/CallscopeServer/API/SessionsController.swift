@@ -8,6 +8,8 @@ struct SessionsController: Sendable {
     let store: any AnalyticsStore
     let pipeline: IngestPipeline
     let limits: HealthThresholds
+    /// Length of a health slice, as ingest cuts them (`ServerConfiguration.healthSliceMs`).
+    let sliceMs: Int64
     let connections: CollectorConnections
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -58,10 +60,12 @@ struct SessionsController: Sendable {
     }
 
     /// Every Overview field and the participant table: what the API returns and the page shows.
-    func overview(of session: Session) async throws -> APIModels.SessionDTO {
+    /// A caller that also shows the timeline passes the digest it read for it.
+    func overview(of session: Session, digest known: HealthDigest? = nil) async throws -> APIModels.SessionDTO {
         let people = try await store.participants(sessionId: session.id)
         let services = try await store.services(sessionId: session.id)
-        let health = try await store.healthSummaries(sessionId: session.id, limits: limits)
+        let digest = if let known { known } else { try await healthDigest(of: session) }
+        let health = digest.summaries
         let now = session.endMs ?? Clock.nowMs()
         let participantMs = people.reduce(Int64(0)) { $0 + $1.durationMs(nowMs: now) }
         return APIModels.SessionDTO(
@@ -80,7 +84,7 @@ struct SessionsController: Sendable {
 
     @Sendable func participants(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.ParticipantRowDTO> {
         let session = try await session(request, context)
-        let health = try await store.healthSummaries(sessionId: session.id, limits: limits)
+        let health = try await healthDigest(of: session).summaries
         let now = session.endMs ?? Clock.nowMs()
         return .init(items: try await store.participants(sessionId: session.id).map {
             row($0, health: health[$0.participantId] ?? [], nowMs: now)
@@ -138,6 +142,10 @@ struct SessionsController: Sendable {
     }
 
     // MARK: Shared
+
+    func healthDigest(of session: Session) async throws -> HealthDigest {
+        try await store.healthDigest(sessionId: session.id, limits: limits, sliceMs: sliceMs)
+    }
 
     func session(_ request: Request, _ context: AppRequestContext) async throws -> Session {
         let id = try context.parameters.require("sessionId")

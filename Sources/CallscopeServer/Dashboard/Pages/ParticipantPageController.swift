@@ -73,7 +73,7 @@ struct ParticipantPageController: Sendable {
             ],
             healthBars: [MediaKind.audio, .video, .screenAudio, .screenVideo].map { kind in
                 HealthBar(kind: kind, fromMs: session.startMs, toMs: end, slices: byKind[kind] ?? [], sliceMs: healthSliceMs,
-                          limits: api.limits, participantName: name).render()
+                          limits: api.limits, participantName: name).renderBothSizes()
             },
             statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))")
         return try templates.page("participant", model)

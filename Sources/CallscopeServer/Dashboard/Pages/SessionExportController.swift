@@ -49,7 +49,8 @@ struct SessionExportController: Sendable {
 
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
         let session = try await api.session(request, context)
-        let overview = try await api.overview(of: session)
+        let digest = try await api.healthDigest(of: session)
+        let overview = try await api.overview(of: session, digest: digest)
         var participants: [APIModels.ParticipantDTO] = []
         for p in overview.participants { participants.append(try await api.participant(p.participantId, of: session).dto) }
         var streams: [StreamExport] = []
@@ -59,10 +60,7 @@ struct SessionExportController: Sendable {
                 kind: stream.key.kind.rawValue,
                 samples: try await api.store.samples(streamId: stream.id, side: nil, fromMs: nil, toMs: nil)))
         }
-        let events = try await api.store.events(sessionId: session.id, participantId: nil).map {
-            APIModels.EventDTO(tsMs: $0.tsMs, time: APIModels.iso($0.tsMs), participantId: $0.participantId, name: $0.name,
-                               data: JSONBox(text: $0.dataJSON))
-        }
+        let events = try await api.timeline(of: session, participantId: nil, digest: digest).map(SessionsController.dto)
         let export = SessionExport(
             exportedAt: APIModels.iso(Clock.nowMs()), session: overview, participants: participants, streams: streams,
             events: events, errors: try await api.errors(of: session),

@@ -39,6 +39,8 @@ struct SessionOverviewModel: Sendable {
         var what: String
         var detail: String
         var tone: String
+        /// Where to look closer (a quality drop opens the participant's health bars).
+        var url: String? = nil
     }
 
     var frame: SessionPageFrame

@@ -21,9 +21,10 @@ struct SessionOverviewPageController: Sendable {
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try await SessionScope.resolve(request, context, api: api)
         let session = scope.session
-        let dto = try await api.overview(of: session)
+        let digest = try await api.healthDigest(of: session)
+        let dto = try await api.overview(of: session, digest: digest)
         let names = Dictionary(dto.participants.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
-        let events = try await api.store.events(sessionId: session.id, participantId: nil)
+        let events = try await api.timeline(of: session, participantId: nil, digest: digest)
         let notes = try await api.store.notes(sessionId: session.id)
         let links = scope.readOnly ? [] : try await api.store.shareLinks(sessionId: session.id)
         let now = Clock.nowMs()
@@ -47,7 +48,7 @@ struct SessionOverviewPageController: Sendable {
                       kickURL: !scope.readOnly && dto.status == "ongoing" && p.present
                           ? "/sessions/\(session.id)/participants/\(Self.path(p.participantId))/kick" : nil)
             },
-            timeline: events.map { Self.entry($0, names: names) },
+            timeline: events.map { Self.entry($0, names: names, participantBase: "\(scope.base)/participants/") },
             hasTimeline: !events.isEmpty,
             notice: request.uri.queryParameters.get("notice"),
             notes: notes.map { .init(author: $0.author, createdMs: $0.createdMs, created: DisplayFormat.dateTime($0.createdMs), text: $0.text) },
@@ -106,23 +107,41 @@ struct SessionOverviewPageController: Sendable {
         ]
     }
 
-    static func entry(_ e: TimelineEvent, names: [String: String]) -> SessionOverviewModel.Entry {
+    static func entry(_ e: TimelineEvent, names: [String: String], participantBase: String) -> SessionOverviewModel.Entry {
         let data = (try? JSONValue.parse(Array(e.dataJSON.utf8))) ?? .object([:])
-        let detail: String
-        if case .object(let members) = data, !members.isEmpty {
-            detail = members.keys.sorted().map { key in "\(key): \(members[key]?.string ?? members[key]?.serialized() ?? "")" }
-                .joined(separator: ", ")
-        } else {
-            detail = ""
-        }
         let tone: String = switch e.name {
-        case "error", "ice-failed", "dtls-failed", "kick": "bad"
+        case "error", "ice-failed", "dtls-failed", "kick", QualityDrop.timelineName: "bad"
         case "join", "connected": "good"
         case "leave", "mute", "ice-restart", "network-change": "warn"
         default: "plain"
         }
-        return .init(tsMs: e.tsMs, time: DisplayFormat.dateTime(e.tsMs),
-                     who: e.participantId.map { names[$0] ?? $0 } ?? "session", what: e.name, detail: detail, tone: tone)
+        var entry = SessionOverviewModel.Entry(
+            tsMs: e.tsMs, time: DisplayFormat.dateTime(e.tsMs), who: e.participantId.map { names[$0] ?? $0 } ?? "session",
+            what: e.name, detail: detail(data), tone: tone)
+        if e.name == QualityDrop.timelineName {
+            entry.what = "quality drop"
+            entry.detail = qualityDropDetail(data)
+            // The participant's health bars show the drop among the rest of their call.
+            entry.url = e.participantId.map { participantBase + path($0) }
+        }
+        return entry
+    }
+
+    /// "key: value, …" of the entry's data, keys in order.
+    static func detail(_ data: JSONValue) -> String {
+        guard case .object(let members) = data, !members.isEmpty else { return "" }
+        return members.keys.sorted().map { key in "\(key): \(members[key]?.string ?? members[key]?.serialized() ?? "")" }
+            .joined(separator: ", ")
+    }
+
+    /// "Video poor for 40 s: packet loss up to 31 % (poor above 10 %)".
+    static func qualityDropDetail(_ data: JSONValue) -> String {
+        let kind = data["kind"]?.string.flatMap(MediaKind.init(rawValue:))
+        let label = kind.map { kindLabel($0.rawValue) } ?? "Media"
+        let length = DisplayFormat.duration(Int64(data["durationMs"]?.double ?? 0))
+        let span = data["ongoing"]?.bool == true ? "poor for \(length) so far" : "poor for \(length)"
+        let causes = (data["causes"]?.array ?? []).compactMap(\.string)
+        return "\(label) \(span)" + (causes.isEmpty ? "" : ": " + causes.joined(separator: "; "))
     }
 
     static func kindLabel(_ kind: String) -> String {

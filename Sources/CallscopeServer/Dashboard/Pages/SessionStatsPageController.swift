@@ -74,7 +74,7 @@ struct SessionStatsPageController: Sendable {
             charts = ChartMetric.metrics(for: kind).map { metric in
                 MetricChart(metric: metric, fromMs: fromMs, toMs: toMs, samples: samples, senderName: senderName,
                             receiverName: receiverName, limits: api.limits,
-                            subject: "\(senderName) → \(receiverName), \(kind.chartLabel)").render()
+                            subject: "\(senderName) → \(receiverName), \(kind.chartLabel)").renderBothSizes()
             }
         }
         let label = { (id: String) in id.isEmpty ? "SFU / unknown receiver" : "\(names[id] ?? id) (\(id))" }

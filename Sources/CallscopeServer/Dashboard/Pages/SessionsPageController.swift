@@ -10,6 +10,7 @@ struct SessionsPageController: Sendable {
     let store: any AnalyticsStore
     let templates: DashboardTemplates
     let limits: HealthThresholds
+    let sliceMs: Int64
     static let pageSize = 25
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -46,42 +47,49 @@ struct SessionsPageController: Sendable {
         return try templates.page(request.uri.queryParameters.get("partial") == "rows" ? "sessions-rows" : "sessions", model)
     }
 
-    func rows(of sessions: [SessionSummary], now: Int64) async throws -> [SessionsListModel.Row] {
-        var rows: [SessionsListModel.Row] = []
-        for summary in sessions {
+    /// One store read for the health of every listed session.
+    func rows(of sessions: [SessionSummary], now: Int64, digests known: [String: HealthDigest]? = nil) async throws -> [SessionsListModel.Row] {
+        let digests = if let known { known } else {
+            try await store.healthDigests(sessionIds: sessions.map(\.session.id), limits: limits, sliceMs: sliceMs)
+        }
+        return sessions.map { summary in
             let s = summary.session
-            let health = try await store.healthSummaries(sessionId: s.id, limits: limits).values.flatMap { $0 }
-            rows.append(.init(
+            let health = digests[s.id]?.summaries.values.flatMap { $0 } ?? []
+            return .init(
                 sessionId: s.id, meetingId: s.meetingId, ongoing: s.status == .ongoing, status: s.status.rawValue,
                 startMs: s.startMs, start: DisplayFormat.dateTime(s.startMs),
                 duration: DisplayFormat.duration((s.endMs ?? now) - s.startMs), participants: summary.uniqueParticipants,
-                errors: s.errorCount, hasErrors: s.errorCount > 0, health: .init(health), url: "/sessions/\(s.id)"))
+                errors: s.errorCount, hasErrors: s.errorCount > 0, health: .init(health), url: "/sessions/\(s.id)")
         }
-        return rows
     }
 
     /// "Poor quality": sessions in which some participant spent at least 10 % of a media kind's
     /// time in poor health (``HealthSummary/overall``). Colours come from the slices' sums on
     /// read, with the current limits, so this is decided here, over the other filters' matches,
-    /// in the list's order, looking at the first ``poorQualityScanLimit`` of them.
+    /// in the list's order, looking at the first ``poorQualityScanLimit`` of them, a batch of
+    /// sessions per store read.
     func poorQualityPage(_ query: SessionQuery, now: Int64) async throws -> (SessionPage, [SessionsListModel.Row]) {
         var scan = query
-        scan.limit = 200
+        scan.limit = 100
         scan.offset = 0
         var matches: [SessionSummary] = []
+        var digests: [String: HealthDigest] = [:]
         var scanned = 0
         while scanned < Self.poorQualityScanLimit {
             let batch = try await store.sessions(scan)
+            let health = try await store.healthDigests(sessionIds: batch.sessions.map(\.session.id), limits: limits, sliceMs: sliceMs)
             for summary in batch.sessions {
-                let summaries = try await store.healthSummaries(sessionId: summary.session.id, limits: limits).values.joined()
-                if summaries.contains(where: { $0.overall == .poor }) { matches.append(summary) }
+                guard let digest = health[summary.session.id],
+                      digest.summaries.values.joined().contains(where: { $0.overall == .poor }) else { continue }
+                matches.append(summary)
+                digests[summary.session.id] = digest
             }
             scanned += batch.sessions.count
             scan.offset += batch.sessions.count
             if batch.sessions.count < scan.limit { break }
         }
         let pageOfMatches = Array(matches.dropFirst(query.offset).prefix(query.limit))
-        return (SessionPage(sessions: pageOfMatches, total: matches.count), try await rows(of: pageOfMatches, now: now))
+        return (SessionPage(sessions: pageOfMatches, total: matches.count), try await rows(of: pageOfMatches, now: now, digests: digests))
     }
 
     static let poorQualityScanLimit = 2000
