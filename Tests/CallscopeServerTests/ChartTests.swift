@@ -346,6 +346,28 @@ struct MetricChartTests {
         #expect(ChartMetric.metrics(for: .screenVideo).contains(.fps))
     }
 
+    @Test("both sizes: a wide and a narrow drawing of the same data, classed for the style sheet")
+    func bothSizes() throws {
+        var noise = Noise(state: 3)
+        let pts = points((0..<1800).map { _ in 20 + noise.next() * 5 })
+        let chart = MetricChart(metric: .jitter, fromMs: t0, toMs: t0 + 3_600_000, series: [ChartSeries(side: .receiver, points: pts)])
+        let parts = chart.renderBothSizes().components(separatedBy: "</svg>").dropLast().map { $0 + "</svg>" }
+        try #require(parts.count == 2)
+        let wide = wellFormed(parts[0]), narrow = wellFormed(parts[1])
+        #expect(wide.root?.attributes["class"]?.hasSuffix(" cs-wide") == true)
+        #expect(narrow.root?.attributes["class"]?.hasSuffix(" cs-narrow") == true)
+        #expect(wide.root?.attributes["viewBox"]?.hasPrefix("0 0 640 ") == true)
+        #expect(narrow.root?.attributes["viewBox"]?.hasPrefix("0 0 360 ") == true)
+        // The same title and limits, fewer points and time ticks in the narrow one.
+        #expect(wide.texts.first == narrow.texts.first)
+        let count = { (doc: ParsedSVG) in (doc.all("g", class: "cs-receiver").first?.attributes["data-points"] ?? "").split(separator: ";").count }
+        #expect(count(narrow) <= 300 && count(narrow) < count(wide))
+        let ticks = { (doc: ParsedSVG) in doc.elements.filter { $0.name == "text" && $0.depth == 2 }.count }
+        #expect(ticks(narrow) <= ticks(wide))
+        let bar = HealthBar(kind: .audio, fromMs: t0, toMs: t0 + 60_000, slices: []).renderBothSizes()
+        #expect(bar.contains("cs-health-bar cs-kind-audio cs-wide") && bar.contains("cs-health-bar cs-kind-audio cs-narrow"))
+    }
+
     @Test("the root is a responsive, labelled image with its window and the series for scripts")
     func structure() {
         var a = StreamSample(tsMs: t0 + 1000, side: .sender)

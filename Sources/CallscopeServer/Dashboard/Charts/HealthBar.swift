@@ -39,6 +39,7 @@ struct HealthBar: Sendable {
     /// At most this many rects: beyond it, each rect covers several slices.
     var maxRects = 360
     var width: Double = 640
+    var sizeClass: String?
 
     init(kind: MediaKind, fromMs: Int64, toMs: Int64, slices: [HealthSlice], sliceMs: Int64 = 10_000,
          limits: HealthThresholds = .default, participantName: String? = nil) {
@@ -218,7 +219,7 @@ struct HealthBar: Sendable {
         var w = SVGWriter()
         w.open("svg", [
             ("xmlns", "http://www.w3.org/2000/svg"),
-            ("class", "cs-health-bar cs-kind-\(kind.rawValue)"),
+            ("class", rootClass("cs-health-bar cs-kind-\(kind.rawValue)")),
             ("viewBox", "0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))"),
             ("width", "100%"),
             ("role", "img"),
@@ -297,5 +298,11 @@ struct HealthBar: Sendable {
                                ("fill-opacity", "0.8")], text: line)
         }
         return w.finish()
+    }
+}
+
+extension HealthBar: TwoSizeDrawing {
+    mutating func fitNarrow() {
+        maxRects = 180
     }
 }

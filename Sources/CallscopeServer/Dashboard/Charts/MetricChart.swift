@@ -48,6 +48,7 @@ struct MetricChart: Sendable {
     var plotHeight: Double = 170
     /// Series with more points in the window are bucketed down to about this many.
     var maxPointsPerSeries = 600
+    var sizeClass: String?
 
     init(metric: ChartMetric, fromMs: Int64, toMs: Int64, series: [ChartSeries],
          limits: HealthThresholds = .default, subject: String? = nil) {
@@ -155,7 +156,7 @@ struct MetricChart: Sendable {
         let summary = values.isEmpty ? emptySummary : summaryText(drawn)
         w.open("svg", [
             ("xmlns", "http://www.w3.org/2000/svg"),
-            ("class", "cs-chart cs-metric-\(metric.rawValue)"),
+            ("class", rootClass("cs-chart cs-metric-\(metric.rawValue)")),
             ("viewBox", "0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))"),
             ("width", "100%"),
             ("role", "img"),
@@ -388,5 +389,12 @@ struct MetricChart: Sendable {
             text += ", max \(metric.format(p.value!, frameWidth: p.frameWidth))\(tag(side))"
         }
         return text
+    }
+}
+
+extension MetricChart: TwoSizeDrawing {
+    mutating func fitNarrow() {
+        plotHeight = 150
+        maxPointsPerSeries = 300
     }
 }
