@@ -78,7 +78,12 @@ struct DashboardAuthTests {
             #expect(form.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
             #expect(form.body.contains("<form method=\"post\" action=\"/login\">"))
             #expect(form.body.contains("href=\"/app/app.css\""))
-            #expect(!form.body.contains("<script") && !form.body.contains("style="), "no inline script or style")
+            // The shared layout's one script is our module file; nothing inline.
+            #expect(form.body.components(separatedBy: "<script").count - 1 == 1
+                && form.body.contains("<script type=\"module\" src=\"/app/app.js\"></script>")
+                && !form.body.contains("style="), "no inline script or style")
+            #expect(form.body.contains("<span class=\"brand\">Callscope</span>") && !form.body.contains("Read-only view"),
+                    "the login page wears the shared layout, without the share links' note")
 
             let answer = try await Self.login(client)
             #expect(answer.status == .seeOther)
