@@ -180,6 +180,51 @@ struct SessionPagesTests {
             #expect(html.contains("href=\"/sessions/\(sessionId)/participants/bob\" data-drawer>Health bars</a>"))
         }
     }
+
+    @Test("the timeline holds the errors too; it filters to problems, joins and leaves, one participant, and pages")
+    func timelineFiltersAndPages() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let cookie = try await client.signIn()
+            let t0 = Messages.t0
+            let (_, body) = try await client.ingest(Messages.batch(
+                Messages.join("alice", seq: 1, ts: t0, name: "Alice"), Messages.join("bob", seq: 1, ts: t0, name: "Bob"),
+                #"{"type":"error","meetingId":"abcd-efgh-ijkl","participantId":"bob","seq":2,"ts":\#(t0 + 1_000),"code":"ice-failed","message":"ICE <failed>"}"#,
+                #"{"type":"event","meetingId":"abcd-efgh-ijkl","participantId":"bob","seq":3,"ts":\#(t0 + 1_500),"name":"ice-state","data":{"state":"disconnected"}}"#))
+            let sessionId = try #require(body["acks"]?.array?.first?["sessionId"]?.string)
+            // 250 mutes and unmutes of alice: more than one page of entries.
+            let toggles = (0..<250).map { k in
+                #"{"type":"event","meetingId":"abcd-efgh-ijkl","participantId":"alice","seq":\#(k + 2),"ts":\#(t0 + 2_000 + Int64(k) * 100),"name":"\#(k % 2 == 0 ? "mute" : "unmute")","data":{"kind":"audio"}}"#
+            }
+            _ = try await client.ingest("[" + toggles.joined(separator: ",") + "]")
+
+            let (_, events) = try await client.api("/api/v1/sessions/\(sessionId)/events?participantId=bob")
+            let names = events["items"]?.array?.map { $0["name"]?.string ?? "" }
+            #expect(names == ["join", "error", "ice-state"], "the error joins the timeline in time order")
+            #expect(events["items"]?.array?[1]["data"]?["code"]?.string == "ice-failed")
+
+            let base = "/sessions/\(sessionId)"
+            let (_, all, _) = try await client.page(base, cookie: cookie)
+            #expect(all.contains("Entries 1–200 of 254") && all.contains("2 problems only"))
+            #expect(all.contains("Connection failed (ICE): ICE &lt;failed&gt;"))
+            #expect(all.contains("ICE &lt;failed&gt;") && !all.contains("ICE <failed>"), "the message is escaped")
+            #expect(all.contains("href=\"\(base)/errors\">What it means</a>"))
+            #expect(all.contains("href=\"\(base)?tpage=2#timeline\">Later entries →</a>") && !all.contains("Earlier entries"))
+            let (_, second, _) = try await client.page(base + "?tpage=2", cookie: cookie)
+            #expect(second.contains("Entries 201–254 of 254") && second.contains("Earlier entries") && !second.contains("Later entries"))
+            let (_, problems, _) = try await client.page(base + "?show=problems", cookie: cookie)
+            #expect(problems.contains("2 entries shown of 254") && !problems.contains(">mute<"))
+            #expect(problems.contains("<option value=\"problems\" selected>"))
+            let (_, presence, _) = try await client.page(base + "?show=presence&who=alice", cookie: cookie)
+            #expect(presence.contains("1 entry shown of 254") && presence.contains(">join<"))
+            #expect(presence.contains("<option value=\"alice\" selected>Alice (alice)</option>"))
+            let (_, nothing, _) = try await client.page(base + "?show=presence&who=nobody", cookie: cookie)
+            #expect(nothing.contains("Nothing of this kind on the timeline."))
+            let (_, lenient, _) = try await client.page(base + "?show=bogus&tpage=99", cookie: cookie)
+            #expect(lenient.contains("Entries 201–254 of 254"), "an unknown filter is none; a page past the end is the last")
+        }
+    }
 }
 
 @Suite("Dashboard: session stats")

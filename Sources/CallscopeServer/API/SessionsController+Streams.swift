@@ -48,27 +48,21 @@ extension SessionsController {
     }
 
     /// The session timeline, oldest first: what was recorded (joins, leaves, mutes, network and
-    /// ICE changes, errors, kicks, services) and the quality drops the health slices show.
-    /// With a participant, only that participant's entries.
+    /// ICE changes, kicks, services), the errors, and the quality drops the health slices show.
+    /// With a participant, only that participant's entries. At equal times recorded entries come
+    /// first, then errors, then quality drops.
     func timeline(of session: Session, participantId: String?, digest known: HealthDigest? = nil) async throws -> [TimelineEvent] {
         let recorded = try await store.events(sessionId: session.id, participantId: participantId)
+        let errors = try await store.errors(sessionId: session.id)
+            .filter { participantId == nil || $0.participantId == participantId }.map(\.timelineEvent)
         let digest = if let known { known } else { try await healthDigest(of: session) }
         let drops = digest.drops.filter { participantId == nil || $0.participantId == participantId }.map {
             $0.timelineEvent(sessionId: session.id, ongoing: session.status == .ongoing && $0.reachesLastSlice, limits: limits)
         }
-        guard !drops.isEmpty else { return recorded }
-        // Both lists are in time order; a stable merge keeps recorded entries first at equal times.
-        var merged: [TimelineEvent] = []
-        merged.reserveCapacity(recorded.count + drops.count)
-        var i = 0, j = 0
-        while i < recorded.count || j < drops.count {
-            if j == drops.count || (i < recorded.count && recorded[i].tsMs <= drops[j].tsMs) {
-                merged.append(recorded[i]); i += 1
-            } else {
-                merged.append(drops[j]); j += 1
-            }
-        }
-        return merged
+        // Each list is in time order; the index keeps the order above at equal times.
+        return [recorded, errors, drops].joined().enumerated()
+            .sorted { ($0.element.tsMs, $0.offset) < ($1.element.tsMs, $1.offset) }
+            .map(\.element)
     }
 
     static func dto(_ e: TimelineEvent) -> APIModels.EventDTO {

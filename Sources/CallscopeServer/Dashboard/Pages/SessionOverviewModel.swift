@@ -39,8 +39,34 @@ struct SessionOverviewModel: Sendable {
         var what: String
         var detail: String
         var tone: String
-        /// Where to look closer (a quality drop opens the participant's health bars).
-        var url: String? = nil
+        /// Where to look closer: a quality drop opens the participant's health bars, an error
+        /// the Errors tab.
+        var link: Link? = nil
+    }
+
+    struct Link: Sendable {
+        var url: String
+        var text: String
+        /// Opens as the participant drawer over the page.
+        var drawer: Bool
+    }
+
+    /// The timeline section as ``TimelineView`` cut it.
+    struct Timeline: Sendable {
+        var entries: [Entry]
+        var hasEntries: Bool
+        /// "Entries 201–400 of 1234", with "shown of N" under a filter.
+        var summary: String
+        var empty: String
+        /// "Problems only" with their count, offered while everything is shown.
+        var problemsURL: String?
+        var problems: Int
+        var show: [SelectOption]
+        var who: [SelectOption]
+        var earlierURL: String?
+        var laterURL: String?
+        /// The filter form's target: the Overview's own path.
+        var action: String
     }
 
     var frame: SessionPageFrame
@@ -48,8 +74,7 @@ struct SessionOverviewModel: Sendable {
     var services: [Service]
     var hasServices: Bool
     var participants: [ParticipantRow]
-    var timeline: [Entry]
-    var hasTimeline: Bool
+    var timeline: Timeline
     var notice: String?
     var notes: [Note]
     var hasNotes: Bool

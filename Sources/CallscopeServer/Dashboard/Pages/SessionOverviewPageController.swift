@@ -25,6 +25,7 @@ struct SessionOverviewPageController: Sendable {
         let dto = try await api.overview(of: session, digest: digest)
         let names = Dictionary(dto.participants.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
         let events = try await api.timeline(of: session, participantId: nil, digest: digest)
+        let view = TimelineView(request.uri.queryParameters)
         let notes = try await api.store.notes(sessionId: session.id)
         let links = scope.readOnly ? [] : try await api.store.shareLinks(sessionId: session.id)
         let now = Clock.nowMs()
@@ -48,8 +49,7 @@ struct SessionOverviewPageController: Sendable {
                       kickURL: !scope.readOnly && dto.status == "ongoing" && p.present
                           ? "/sessions/\(session.id)/participants/\(Self.path(p.participantId))/kick" : nil)
             },
-            timeline: events.map { Self.entry($0, names: names, participantBase: "\(scope.base)/participants/") },
-            hasTimeline: !events.isEmpty,
+            timeline: Self.timeline(events, view: view, scope: scope, names: names, participants: dto.participants),
             notice: request.uri.queryParameters.get("notice"),
             notes: notes.map { .init(author: $0.author, createdMs: $0.createdMs, created: DisplayFormat.dateTime($0.createdMs), text: $0.text) },
             hasNotes: !notes.isEmpty, notesURL: "/sessions/\(session.id)/notes",
@@ -107,10 +107,41 @@ struct SessionOverviewPageController: Sendable {
         ]
     }
 
-    static func entry(_ e: TimelineEvent, names: [String: String], participantBase: String) -> SessionOverviewModel.Entry {
+    /// The timeline section: the entries `view` asks for, its pickers, counts and pages.
+    static func timeline(_ events: [TimelineEvent], view: TimelineView, scope: SessionScope, names: [String: String],
+                         participants: [APIModels.ParticipantRowDTO]) -> SessionOverviewModel.Timeline {
+        let shown = events.filter(view.matches)
+        let pages = max(1, (shown.count + TimelineView.pageSize - 1) / TimelineView.pageSize)
+        let page = min(view.page, pages)
+        let first = (page - 1) * TimelineView.pageSize
+        let entries = shown.dropFirst(first).prefix(TimelineView.pageSize)
+        let problems = view.show == .all && view.who == nil ? events.count(where: TimelineView.isProblem) : 0
+        var summary = shown.isEmpty ? "" : shown.count <= TimelineView.pageSize
+            ? "\(shown.count) \(shown.count == 1 ? "entry" : "entries")"
+            : "Entries \(first + 1)–\(first + entries.count) of \(shown.count)"
+        if view.show != .all || view.who != nil { summary += shown.isEmpty ? "" : " shown of \(events.count)" }
+        return .init(
+            entries: entries.map { entry($0, names: names, scope: scope) },
+            hasEntries: !entries.isEmpty,
+            summary: summary,
+            empty: events.isEmpty ? "Nothing on the timeline yet." : "Nothing of this kind on the timeline.",
+            problemsURL: problems > 0 ? view.url(base: scope.base, show: .problems, page: 1) : nil,
+            problems: problems,
+            show: TimelineView.Show.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == view.show) },
+            who: [SelectOption(value: "", label: "Everyone", selected: view.who == nil)] + participants.map {
+                .init(value: $0.participantId, label: "\($0.name ?? $0.participantId) (\($0.participantId))",
+                      selected: $0.participantId == view.who)
+            },
+            earlierURL: page > 1 ? view.url(base: scope.base, page: page - 1) : nil,
+            laterURL: page < pages ? view.url(base: scope.base, page: page + 1) : nil,
+            action: scope.base)
+    }
+
+    static func entry(_ e: TimelineEvent, names: [String: String], scope: SessionScope) -> SessionOverviewModel.Entry {
         let data = (try? JSONValue.parse(Array(e.dataJSON.utf8))) ?? .object([:])
         let tone: String = switch e.name {
         case "error", "ice-failed", "dtls-failed", "kick", QualityDrop.timelineName: "bad"
+        case "ice-state", "connection-state": TimelineView.failedState(e) ? "bad" : "plain"
         case "join", "connected": "good"
         case "leave", "mute", "ice-restart", "network-change": "warn"
         default: "plain"
@@ -118,11 +149,20 @@ struct SessionOverviewPageController: Sendable {
         var entry = SessionOverviewModel.Entry(
             tsMs: e.tsMs, time: DisplayFormat.dateTime(e.tsMs), who: e.participantId.map { names[$0] ?? $0 } ?? "session",
             what: e.name, detail: detail(data), tone: tone)
-        if e.name == QualityDrop.timelineName {
+        switch e.name {
+        case QualityDrop.timelineName:
             entry.what = "quality drop"
             entry.detail = qualityDropDetail(data)
             // The participant's health bars show the drop among the rest of their call.
-            entry.url = e.participantId.map { participantBase + path($0) }
+            if let pid = e.participantId {
+                entry.link = .init(url: "\(scope.base)/participants/\(path(pid))", text: "Health bars", drawer: true)
+            }
+        case "error":
+            let code = data["code"]?.string ?? ""
+            entry.detail = "\(ErrorAdvice.forCode(code).title): \(data["message"]?.string ?? code)"
+            entry.link = .init(url: "\(scope.base)/errors", text: "What it means", drawer: false)
+        default:
+            break
         }
         return entry
     }

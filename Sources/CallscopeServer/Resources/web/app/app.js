@@ -54,10 +54,11 @@ function livePage(marker) {
   });
 }
 
-// The stats picker reloads as soon as a choice changes.
-for (const select of document.querySelectorAll("select[data-autosubmit]")) {
-  select.addEventListener("change", () => select.form.requestSubmit());
-}
+// Pickers (stats, timeline) reload as soon as a choice changes; delegated, so that pickers in
+// regions a live update replaced keep working.
+document.addEventListener("change", (evt) => {
+  if (evt.target.matches?.("select[data-autosubmit]")) evt.target.form?.requestSubmit();
+});
 
 // Charts: drag across the plot to pick a range → the same page with ?from=&to= (ms). The data
 // attributes are MetricChart's (data-from, data-to on the svg; the plot rect in viewBox units).
