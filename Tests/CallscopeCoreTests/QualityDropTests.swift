@@ -76,8 +76,12 @@ struct QualityDropTests {
         #expect(d.drops.first?.lowestFps == 4 && d.drops.first?.freezes == 2)
         #expect(d.drops.first?.causes.map { $0.describe(.default) } == ["frame rate down to 4 fps (poor below 8)", "2 video freezes"])
         #expect(QualityCause.freezes(1).describe(.default) == "1 video freeze")
-        #expect(QualityCause.loss(percent: 10.04).describe(.default) == "packet loss up to 10 % (poor above 10 %)")
-        #expect(QualityCause.loss(percent: 7.46).describe(.default) == "packet loss up to 7.5 % (poor above 10 %)")
+        // Never a value that reads as within the limit it crossed.
+        #expect(QualityCause.loss(percent: 10.3).describe(.default) == "packet loss up to 10.3 % (poor above 10 %)")
+        #expect(QualityCause.loss(percent: 10.04).describe(.default) == "packet loss up to 10.04 % (poor above 10 %)")
+        #expect(QualityCause.jitter(ms: 50.4).describe(.default) == "jitter up to 50.4 ms (poor above 50 ms)")
+        #expect(QualityCause.fps(7.96).describe(.default) == "frame rate down to 7.96 fps (poor below 8)")
+        #expect(QualityCause.fps(7.4).describe(.default) == "frame rate down to 7 fps (poor below 8)")
         #expect(QualityCause.rtt(ms: 712.6).describe(.default) == "round-trip time up to 713 ms (poor above 500 ms)")
     }
 

@@ -206,7 +206,7 @@ struct SessionPagesTests {
 
             let base = "/sessions/\(sessionId)"
             let (_, all, _) = try await client.page(base, cookie: cookie)
-            #expect(all.contains("Entries 1–200 of 254") && all.contains("2 problems only"))
+            #expect(all.contains("Entries 1–200 of 254") && all.contains("Problems only (2)"))
             #expect(all.contains("Connection failed (ICE): ICE &lt;failed&gt;"))
             #expect(all.contains("ICE &lt;failed&gt;") && !all.contains("ICE <failed>"), "the message is escaped")
             #expect(all.contains("href=\"\(base)/errors\">What it means</a>"))

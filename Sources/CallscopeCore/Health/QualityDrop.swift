@@ -31,21 +31,45 @@ public enum QualityCause: Sendable, Hashable {
     case fps(Double)
     case freezes(Int64)
 
-    /// "packet loss up to 31 % (poor above 10 %)": the value and the limit it crossed.
+    /// "packet loss up to 31 % (poor above 10 %)": the value and the limit it crossed. Values
+    /// print whole unless that would put them on the good side of the limit (10.3 % → "10.3",
+    /// not "10", beside "poor above 10 %").
     public func describe(_ limits: HealthThresholds) -> String {
         switch self {
-        case .jitter(let ms): "jitter up to \(Self.whole(ms)) ms (poor above \(Self.whole(limits.jitterModerateMs)) ms)"
-        case .rtt(let ms): "round-trip time up to \(Self.whole(ms)) ms (poor above \(Self.whole(limits.rttModerateMs)) ms)"
-        case .loss(let percent): "packet loss up to \(Self.percent(percent)) % (poor above \(Self.whole(limits.lossModeratePercent)) %)"
-        case .fps(let fps): "frame rate down to \(Self.whole(fps)) fps (poor below \(Self.whole(limits.fpsPoor)))"
-        case .freezes(let n): n == 1 ? "1 video freeze" : "\(n) video freezes"
+        case .jitter(let ms):
+            "jitter up to \(Self.above(ms, limits.jitterModerateMs)) ms (poor above \(Self.plain(limits.jitterModerateMs)) ms)"
+        case .rtt(let ms):
+            "round-trip time up to \(Self.above(ms, limits.rttModerateMs)) ms (poor above \(Self.plain(limits.rttModerateMs)) ms)"
+        case .loss(let percent):
+            "packet loss up to \(Self.above(percent, limits.lossModeratePercent)) % (poor above \(Self.plain(limits.lossModeratePercent)) %)"
+        case .fps(let fps):
+            "frame rate down to \(Self.below(fps, limits.fpsPoor)) fps (poor below \(Self.plain(limits.fpsPoor)))"
+        case .freezes(let n):
+            n == 1 ? "1 video freeze" : "\(n) video freezes"
         }
     }
 
-    private static func whole(_ value: Double) -> String { String(Int(value.rounded())) }
+    /// A value past an upper limit: whole, or with as many decimals (up to 3) as it takes to be
+    /// past it.
+    private static func above(_ value: Double, _ limit: Double) -> String {
+        past(value) { $0 > limit }
+    }
 
-    /// Losses under 10 % keep one decimal: 7.5 % and 8 % are different stories.
-    private static func percent(_ value: Double) -> String {
-        value >= 10 ? whole(value) : String(Double((value * 10).rounded()) / 10)
+    /// A value under a lower limit, printed the same way.
+    private static func below(_ value: Double, _ limit: Double) -> String {
+        past(value) { $0 < limit }
+    }
+
+    private static func past(_ value: Double, _ isPast: (Double) -> Bool) -> String {
+        for scale in [1.0, 10, 100, 1000] {
+            let shown = (value * scale).rounded() / scale
+            if isPast(shown) { return plain(shown) }
+        }
+        return plain((value * 1000).rounded() / 1000)
+    }
+
+    /// 12 → "12", 7.5 → "7.5".
+    private static func plain(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 }

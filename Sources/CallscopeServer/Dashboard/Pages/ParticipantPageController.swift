@@ -49,6 +49,7 @@ struct ParticipantPageController: Sendable {
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         let end = session.endMs ?? now
         let byKind = Dictionary(grouping: slices, by: \.kind)
+        let commonSpan = HealthBar(kind: .audio, fromMs: session.startMs, toMs: end, slices: slices, sliceMs: healthSliceMs).span
         let name = p.name ?? pid
         let unknown = "not reported"
         let model = Model(
@@ -72,8 +73,9 @@ struct ParticipantPageController: Sendable {
                 .init(label: "SDK", value: [p.sdkName, p.sdkVersion].compactMap { $0 }.joined(separator: " ").nonEmpty ?? unknown),
             ],
             healthBars: [MediaKind.audio, .video, .screenAudio, .screenVideo].map { kind in
-                HealthBar(kind: kind, fromMs: session.startMs, toMs: end, slices: byKind[kind] ?? [], sliceMs: healthSliceMs,
-                          limits: api.limits, participantName: name).renderBothSizes()
+                // One time axis for the four bars: the session, widened to every kind's slices.
+                HealthBar(kind: kind, fromMs: commonSpan.from, toMs: commonSpan.to, slices: byKind[kind] ?? [],
+                          sliceMs: healthSliceMs, limits: api.limits, participantName: name).renderBothSizes()
             },
             statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))")
         return try templates.page("participant", model)
