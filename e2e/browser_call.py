@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real call in real Chromium through /demo, checked through the API.
+"""A real call in real Chromium through /demo, checked through the API and the dashboard.
 
 Three headless Chromiums (one per participant, fake camera and microphone) join one meeting
 through the demo page, which runs the collector served by the server; one of them also shares
@@ -11,26 +11,46 @@ its (fake) screen. Then:
    camera, RTT and jitter present;
 3. the server is stopped (SIGTERM) for 10 s mid-call and started again: the collectors resend
    what they buffered, so there is no hole in any stream's samples and no sample twice;
-4. a kick through the API reaches bob's page (`onKick` ran), his leave reason is `kicked`, and
+4. alice's uplink is impaired for 32 s: iptables (`iptables-legacy`/`ip6tables-legacy`, OUTPUT on
+   lo) drops 60 % of the UDP packets leaving her local ICE candidates' ports (the drop counters
+   must move on her selected pairs' ports), and the rules are always removed afterwards. Her
+   loss reaches the samples (alice→bob audio and video: mean receiver `lossPercent` ≥ 10 % during,
+   < 5 % before), her health slices turn poor, and the timeline (`/events`) gets a `quality-drop`
+   for her, overlapping the impairment, with a packet-loss cause. Without root or iptables this
+   step is skipped with the reason (a failure when CI is set);
+5. an admin signs in to the dashboard and walks the ongoing call's screens, comparing them with
+   the API: the sessions list (the call's row with 3 participants), the Overview (participant
+   minutes, initiating time, unique participants, the 3-row participant table with Kick out, the
+   timeline's joins and alice's quality drop), the Errors tab (its empty state, or the API's
+   errors), Session stats for alice→bob video and carol→alice screen share (≥ 5 charts, the
+   picked stream selected, the other participants in the receiver dropdown) and alice's drawer
+   (the API's browser, OS, platform and SDK, 4 health bars);
+6. a kick through the API reaches bob's page (`onKick` ran), his leave reason is `kicked`, and
    the session stays ongoing for the other two;
-5. carol's mute button reaches the timeline; alice reloads her page: the collector's seq goes on
+7. carol's mute button reaches the timeline; alice reloads her page: the collector's seq goes on
    (sessionStorage), the reload is a second attempt, and nothing is stored twice;
-6. an admin signs in to the dashboard and kicks carol with the Kick out button: her page's
-   `onKick` runs and she leaves with reason `kicked`;
-7. the last page is closed and the session ends.
+8. the admin kicks carol with the dashboard's Kick out button: her page's `onKick` runs and she
+   leaves with reason `kicked`;
+9. the last page is closed and the session ends; the dashboard walk of step 5 is repeated on the
+   ended session (everyone left, no Kick out).
 
-It also measures what the issue asks for: the collector's gzipped size, its wire bytes per
-stream per stats tick against full reports and rtcstats' delta format on the same call
-(e2e/collector_wire.js), and its time per stats tick in the browser.
+Every dashboard screen is saved at 1280 and 390 px, light and dark, in the folder given as the
+second argument (default: a temporary folder, printed at the end). It also measures what the
+issue asks for: the collector's gzipped size, its wire bytes per stream per stats tick against
+full reports and rtcstats' delta format on the same call (e2e/collector_wire.js), its time per
+stats tick in the browser, and the impaired uplink's loss, health and quality drops.
 
-Usage: browser_call.py PATH_TO_CALLSCOPE_BINARY
+Usage: browser_call.py PATH_TO_CALLSCOPE_BINARY [SCREENSHOT_DIR]
 Skips (exit 0, with the reason) when Chromium, chromedriver or selenium are missing, unless the
 environment variable CI is set: then a missing browser is a failure.
 """
 import gzip
+import importlib.util
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,14 +74,13 @@ def skip_or_fail(reason):
     sys.exit(0)
 
 
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-except ImportError:
+if importlib.util.find_spec("selenium") is None:
     skip_or_fail("python selenium is not installed (pip install selenium)")
 for path in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
     if not os.path.exists(path):
         skip_or_fail(f"{path} is missing (apt-get install chromium chromium-driver)")
+import dashboard_walk  # noqa: E402
+from dashboard_walk import Dashboard, check_drawer, check_overview_fields, check_sessions_list  # noqa: E402
 
 
 class API:
@@ -86,14 +105,9 @@ class API:
 
 
 def chromium():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--use-fake-ui-for-media-stream",
-                 "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
-                 "--window-size=1280,800", "--disable-background-timer-throttling",
-                 "--disable-renderer-backgrounding"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = dashboard_walk.chromium("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                                     "--autoplay-policy=no-user-gesture-required", "--disable-background-timer-throttling",
+                                     "--disable-renderer-backgrounding", window="1280,800")
     driver.set_script_timeout(120)
     return driver
 
@@ -132,8 +146,323 @@ def samples(api, sid, stream, side):
     return api.get(f"/api/v1/sessions/{sid}/streams/{stream['streamId']}/samples?side={side}")["samples"]
 
 
+# ---------------------------------------------------------------------- an impaired uplink
+
+IMPAIRED = "alice"
+# What the receivers count as lost is far less than what the network drops: Chromium retransmits
+# video (NACK/RTX) and recovers audio from redundancy, so 35 % dropped shows as ~10 % lost, and a
+# participant's health slice pools her uplink with her (clean) downlinks, which halves it again
+# in a three-party mesh. 60 % dropped shows as ~25–40 % lost: red slices, yet the call holds.
+DROP_PROBABILITY = 0.6
+IMPAIR_SECONDS = 32
+SLICE_MS = 10_000  # the server's default --health-slice
+TOOLS = {4: "iptables-legacy", 6: "ip6tables-legacy"}
+
+
+def iptables_unusable():
+    """Why this machine cannot drop packets with iptables, or None when it can."""
+    if os.geteuid() != 0:
+        return "not root (iptables needs it)"
+    for tool in TOOLS.values():
+        if not shutil.which(tool):
+            return f"{tool} is missing (apt-get install iptables)"
+        r = subprocess.run([tool, "-L", "OUTPUT", "-n"], capture_output=True, text=True)
+        if r.returncode != 0:
+            return f"`{tool} -L OUTPUT` failed: {r.stderr.strip()}"
+    return None
+
+
+def local_candidates(driver):
+    """The page's UDP local candidates over all its peer connections, and the ones its transports
+    selected (or, without `selectedCandidatePairId`, the nominated succeeded pairs)."""
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        (async () => {
+          const out = {selected: [], all: []};
+          for (const [peer, pc] of window.demo.pcs) {
+            const byId = new Map();
+            (await pc.getStats()).forEach(r => byId.set(r.id, r));
+            const local = (pair) => pair && byId.get(pair.localCandidateId);
+            let pairs = [...byId.values()].filter(r => r.type === 'transport' && r.selectedCandidatePairId)
+              .map(t => byId.get(t.selectedCandidatePairId));
+            if (!pairs.length) pairs = [...byId.values()].filter(r => r.type === 'candidate-pair' && r.state === 'succeeded' && r.nominated);
+            for (const pair of pairs) {
+              const c = local(pair);
+              if (c) out.selected.push({peer, address: c.address, port: c.port, protocol: c.protocol});
+            }
+            for (const r of byId.values())
+              if (r.type === 'local-candidate' && r.protocol === 'udp') out.all.push({peer, address: r.address, port: r.port});
+          }
+          return out;
+        })().then(done, e => done({error: String(e)}));""")
+
+
+def drop_rules(candidates):
+    """One DROP rule per local UDP port (by address family): packets leaving from it on loopback
+    (every address of this machine routes through lo) are dropped with DROP_PROBABILITY."""
+    rules = set()
+    for c in candidates:
+        address = c.get("address") or ""
+        families = (6,) if ":" in address else (4,) if address.count(".") == 3 and not address.endswith(".local") else (4, 6)
+        for family in families:
+            rules.add((family, int(c["port"])))
+    return sorted(rules)
+
+
+def rule_spec(port):
+    return ["OUTPUT", "-o", "lo", "-p", "udp", "--sport", str(port), "-m", "statistic", "--mode", "random",
+            "--probability", str(DROP_PROBABILITY), "-j", "DROP"]
+
+
+def dropped_packets(rules):
+    """Packets each of our rules dropped so far (from the chain's counters), by (family, port)."""
+    counts = {}
+    for family, tool in TOOLS.items():
+        listing = subprocess.run([tool, "-L", "OUTPUT", "-v", "-n", "-x"], capture_output=True, text=True).stdout
+        for line in listing.splitlines():
+            cols = line.split()
+            if len(cols) > 2 and cols[2] == "DROP" and "statistic" in line:
+                for f, port in rules:
+                    if f == family and f"spt:{port}" in cols:
+                        counts[(f, port)] = counts.get((f, port), 0) + int(cols[0])
+    return counts
+
+
+def impair_uplink(driver, check, numbers):
+    """Drops DROP_PROBABILITY of the UDP packets the page sends, for IMPAIR_SECONDS.
+    Returns (start ms, end ms) of the impairment, or None when it could not run."""
+    found = local_candidates(driver)
+    if not check("error" not in found, f"{IMPAIRED}'s candidates from getStats(): {found}"):
+        return None
+    selected = {(c["address"], c["port"]) for c in found["selected"]}
+    if not check(len(found["selected"]) == len(PEOPLE) - 1,
+                 f"{IMPAIRED}'s selected candidate pairs: {found['selected']} (one per peer connection expected)"):
+        return None
+    # Every local candidate, not only the selected ones: ICE may switch pairs under loss.
+    rules = drop_rules(found["all"] + found["selected"])
+    inserted = []
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` removes the rules
+    start_ms = end_ms = None
+    try:
+        for family, port in rules:
+            subprocess.run([TOOLS[family], "-I"] + rule_spec(port), check=True, capture_output=True, text=True)
+            inserted.append((family, port))
+        start_ms = int(time.time() * 1000)
+        print(f"  impairing {IMPAIRED}'s uplink: {DROP_PROBABILITY:.0%} of UDP from ports "
+              f"{sorted({p for _, p in rules})} dropped for {IMPAIR_SECONDS} s "
+              f"(selected: {sorted(selected)})", flush=True)
+        time.sleep(5)
+        early = dropped_packets(inserted)
+        selected_ports = {port for _, port in selected}
+        check(sum(n for (_, port), n in early.items() if port in selected_ports) > 0,
+              f"no packet from {IMPAIRED}'s selected ports {sorted(selected_ports)} was dropped in 5 s: they do not "
+              f"pass OUTPUT on lo (counters {early})")
+        time.sleep(max(0, IMPAIR_SECONDS - (time.time() * 1000 - start_ms) / 1000))
+        end_ms = int(time.time() * 1000)
+        total = dropped_packets(inserted)
+        numbers["impairment"] = (f"{IMPAIRED}'s uplink, {DROP_PROBABILITY:.0%} of UDP dropped for "
+                                 f"{(end_ms - start_ms) / 1000:.1f} s; packets dropped per (IP version, port): "
+                                 + ", ".join(f"v{f} {p}: {n}" for (f, p), n in sorted(total.items())))
+    finally:
+        for family, port in inserted:
+            r = subprocess.run([TOOLS[family], "-D"] + rule_spec(port), capture_output=True, text=True)
+            if r.returncode != 0:
+                check(False, f"could not remove the DROP rule for {TOOLS[family]} port {port}: {r.stderr.strip()} "
+                             f"(remove it by hand: {TOOLS[family]} -D {' '.join(rule_spec(port))})")
+        signal.signal(signal.SIGTERM, previous_term)
+        if start_ms and end_ms is None:
+            end_ms = int(time.time() * 1000)
+    return start_ms, end_ms
+
+
+def mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def loss_between(rows, from_ms, to_ms):
+    """Mean `lossPercent` of the samples in [from, to) and the pooled loss of their packet counts."""
+    rows = [r for r in rows if from_ms <= r["tsMs"] < to_ms]
+    lost = sum(max(0, r.get("packetsLost") or 0) for r in rows if r.get("packets") is not None)
+    got = sum(r["packets"] for r in rows if r.get("packets") is not None)
+    pooled = lost / (got + lost) * 100 if got + lost else None
+    return mean(r.get("lossPercent") for r in rows), pooled, len(rows)
+
+
+def fmt(x, unit=" %"):
+    return "n/a" if x is None else f"{x:.1f}{unit}"
+
+
+def check_impairment(api, sid, window, by_key, check, numbers):
+    """What the impaired uplink left in the samples, the health slices and the timeline."""
+    start_ms, end_ms = window
+    # Samples of the impairment's last ticks arrive with the next stats messages (every 2 s).
+    time.sleep(6)
+    measured = {}
+    for receiver in (r for r, _ in PEOPLE if r != IMPAIRED):
+        for kind in ("video", "audio"):
+            stream = by_key.get((IMPAIRED, receiver, kind))
+            if stream is None:
+                continue
+            for side in ("receiver", "sender"):
+                rows = samples(api, sid, stream, side)
+                before = loss_between(rows, start_ms - 20_000, start_ms - 1000)
+                during = loss_between(rows, start_ms + 2000, end_ms + 1000)
+                measured[(receiver, kind, side)] = (before, during)
+    lines = []
+    for (receiver, kind, side), (before, during) in sorted(measured.items()):
+        lines.append(f"{IMPAIRED}→{receiver} {kind} ({side} side): mean lossPercent {fmt(before[0])} before, "
+                     f"{fmt(during[0])} during ({during[2]} samples); pooled packets {fmt(before[1])} before, "
+                     f"{fmt(during[1])} during")
+    numbers["loss measured on the impaired uplink"] = lines
+    for kind in ("audio", "video"):
+        before, during = measured.get(("bob", kind, "receiver"), ((None,) * 3,) * 2)
+        check(during[0] is not None and during[0] >= 10,
+              f"{IMPAIRED}→bob {kind}: mean receiver lossPercent during the impairment {fmt(during[0])}, "
+              f"expected ≥ 10 % with {DROP_PROBABILITY:.0%} of the packets dropped")
+        check(before[0] is not None and before[0] < 5,
+              f"{IMPAIRED}→bob {kind}: mean receiver lossPercent before the impairment {fmt(before[0])}, expected < 5 %")
+
+    # Health: the impaired participant's slices turn poor (red) during the impairment.
+    health = api.get(f"/api/v1/sessions/{sid}/health?participantId={IMPAIRED}")["items"]
+    poor = {}
+    for item in health:
+        red = [sl["startMs"] for sl in item["slices"] if sl.get("colour") == "poor"
+               and sl["startMs"] < end_ms and sl["startMs"] + SLICE_MS > start_ms]
+        if red:
+            poor[item["kind"]] = [(t - start_ms) / 1000 for t in red]
+    numbers[f"{IMPAIRED}'s poor health slices in the impairment (s from its start)"] = poor or "none"
+    check(poor, f"no poor health slice for {IMPAIRED} during the impairment: "
+                f"{[(i['kind'], [(sl['startMs'] - start_ms, sl.get('colour'), sl.get('lossPercent')) for sl in i['slices']]) for i in health]}")
+
+    summaries = {}
+    for row in api.get(f"/api/v1/sessions/{sid}/participants")["items"]:
+        summaries[row["participantId"]] = [
+            f"{h['kind']} {h.get('overall')} (good {h['good'] * 100:.0f} %, moderate {h['moderate'] * 100:.0f} %, "
+            f"poor {h['poor'] * 100:.0f} %)" for h in row["health"]]
+    numbers["health summaries after the impairment"] = summaries
+
+    # The timeline: a computed quality-drop for the impaired participant, caused by packet loss.
+    def quality_drops():
+        return [e for e in api.get(f"/api/v1/sessions/{sid}/events")["items"] if e["name"] == "quality-drop"]
+
+    def overlapping_loss_drop():
+        for e in quality_drops():
+            data = e.get("data") or {}
+            end = data.get("endMs")
+            if (e.get("participantId") == IMPAIRED and e["tsMs"] < end_ms and (end is None or end > start_ms)
+                    and any("packet loss" in c for c in data.get("causes") or [])):
+                return e
+        return None
+
+    deadline = time.time() + 12
+    drop = overlapping_loss_drop()
+    while drop is None and time.time() < deadline:
+        time.sleep(1)
+        drop = overlapping_loss_drop()
+    drops = quality_drops()
+    numbers["quality drops on the timeline"] = [
+        f"{e.get('participantId')} {(e.get('data') or {}).get('kind')} from {(e['tsMs'] - start_ms) / 1000:+.0f} s "
+        f"(after the impairment's start) for {((e.get('data') or {}).get('durationMs') or 0) / 1000:.0f} s"
+        f"{'' if (e.get('data') or {}).get('endMs') else ', still going'}: {(e.get('data') or {}).get('causes')}"
+        for e in drops] or "none"
+    check(drop is not None,
+          f"no quality-drop event for {IMPAIRED} with a packet-loss cause overlapping the impairment "
+          f"({len(drops)} quality-drop events in all: {drops})")
+
+
+# ---------------------------------------------------------------------- the dashboard's screens
+
+def signed_in(dash):
+    """Signs the admin in when the dashboard sent the browser to its login page."""
+    if "/login" in dash.driver.current_url:
+        dash.sign_in("admin", ADMIN_PASSWORD)
+        wait_for("the dashboard after signing in", lambda: "/login" not in dash.driver.current_url, 15)
+
+
+def walk_dashboard(dash, api, sid, check, expect_drop, suffix=""):
+    """Every screen of the call's session, compared with the API, with screenshots."""
+    names = dict(PEOPLE)
+    started, shots = time.time(), len(dash.saved)
+    overview = api.get(f"/api/v1/sessions/{sid}")
+
+    dash.get("/sessions")
+    signed_in(dash)
+    rows = check_sessions_list(dash, api.get("/api/v1/sessions")["sessions"], expect_rows=1)
+    row = next((r for r in rows if r["sessionId"] == sid), None)
+    check(row and row["meetingId"] == MEETING and row["participants"] == len(PEOPLE) and row["status"] == overview["status"],
+          f"the sessions list's row for the call: {row}")
+    dash.shoot("sessions" + suffix)
+
+    before = api.get(f"/api/v1/sessions/{sid}")
+    dash.get(f"/sessions/{sid}")
+    signed_in(dash)
+    check_overview_fields(dash, before, refetch=lambda: api.get(f"/api/v1/sessions/{sid}"))
+    people = dash.participant_rows()
+    check(sorted(p["participantId"] for p in people) == sorted(names),
+          f"the participant table's rows: {[p['participantId'] for p in people]}")
+    for p in people:
+        check(p["name"].startswith(names.get(p["participantId"], "?")) and len(p["health"]) >= 2,
+              f"participant row {p}")
+        present = "(left)" not in p["name"]
+        check(p["kick"] == present, f"{p['participantId']}: Kick out offered {p['kick']}, present {present}")
+    timeline = dash.timeline()
+    joined = {e["who"] for e in timeline if e["what"] == "join"}
+    check(joined >= set(names.values()), f"the timeline's joins: {sorted(joined)}")
+    dash.shoot("overview" + suffix)
+    # The timeline's "problems" view: errors, quality drops, failures, kicks (on one page).
+    dash.get(f"/sessions/{sid}?show=problems#timeline")
+    problems = dash.timeline()
+    drops = [e for e in problems if "quality" in (e["what"] or "").lower()]
+    check(all(e["what"] in ("quality drop", "error", "kick", "ice-restart", "ice-state", "connection-state",
+                            "collector-dropped") for e in problems),
+          f"the timeline's problems view shows other entries: {sorted({e['what'] for e in problems})}")
+    if expect_drop:
+        check(any(e["who"] == names[IMPAIRED] and "loss" in (e["detail"] or "") for e in drops),
+              f"no quality-drop entry for {names[IMPAIRED]} with packet loss on the Overview's timeline "
+              f"({len(problems)} problems; quality entries: {drops})")
+    dash.shoot("overview-problems" + suffix)
+
+    errors = api.get(f"/api/v1/sessions/{sid}/errors")["items"]
+    dash.get(f"/sessions/{sid}/errors")
+    if errors:
+        shown = len(dash.find("ol.error-list > li"))
+        check(shown == len(errors), f"the Errors tab lists {shown} errors, the API {len(errors)}")
+    else:
+        check("No errors in this session" in dash.text_of("#errors"),
+              f"the Errors tab's empty state: {dash.text_of('#errors')[:200]!r}")
+    dash.shoot("errors" + suffix)
+
+    for sender, receiver, kind in (("alice", "bob", "video"), (SCREEN_SHARER, "alice", "screen-video")):
+        page = dash.stats(f"/sessions/{sid}", sender=sender, receiver=receiver, kind=kind)
+        chosen = {name: next((o["value"] for o in page[name + "s"] if o["selected"]), None)
+                  for name in ("sender", "receiver", "kind")}
+        others = sorted(p for p in names if p != sender)
+        check(chosen == {"sender": sender, "receiver": receiver, "kind": kind},
+              f"Session stats opened for {sender}→{receiver} {kind} shows {chosen}")
+        check(sorted(o["value"] for o in page["receivers"]) == others,
+              f"Session stats, sender {sender}: the receiver dropdown lists {[o['value'] for o in page['receivers']]}, "
+              f"expected {others}")
+        check(sorted(o["value"] for o in page["senders"]) == sorted(names),
+              f"Session stats: the sender dropdown lists {[o['value'] for o in page['senders']]}")
+        check(page["charts"] >= 5, f"Session stats {sender}→{receiver} {kind}: {page['charts']} charts "
+                                   f"(heading {page['heading']!r}, empty state {page['empty']!r})")
+        dash.shoot(f"stats-{kind}" + suffix)
+
+    dash.get(f"/sessions/{sid}")
+    drawer = dash.open_drawer(IMPAIRED)
+    check_drawer(dash, drawer, api.get(f"/api/v1/sessions/{sid}/participants/{IMPAIRED}"))
+    if drawer:
+        check(drawer["name"] == names[IMPAIRED], f"the drawer's heading {drawer['name']!r}")
+    dash.shoot("sidebar" + suffix)
+    print(f"  dashboard ({overview['status']} session): 6 screens, {len(dash.saved) - shots} screenshots in "
+          f"{time.time() - started:.1f} s; Overview with {len(people)} participants, {len(timeline)} timeline entries, "
+          f"{len(drops)} quality drops", flush=True)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
+    shots = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="callscope-call-screens-")
     work = tempfile.mkdtemp(prefix="callscope-browser-")
     port = free_port()
     log = open(os.path.join(work, "server.log"), "w")
@@ -141,7 +470,8 @@ def main():
     server.start()
     api = API(port)
     failures, numbers = [], {}
-    drivers = {}
+    drivers, dash = {}, None
+    started = time.time()
 
     def check(condition, message):
         if not condition:
@@ -269,6 +599,28 @@ def main():
                              "checked for gaps and duplicates after the resend; "
                              f"largest gap between samples around the outage {worst_gap} ms")
 
+        # alice's uplink loses 35 % of its packets for ~30 s: her loss shows in the samples, her
+        # health slices turn red, and the timeline gets a quality drop caused by packet loss.
+        window = None
+        unusable = iptables_unusable()
+        if unusable:
+            if os.environ.get("CI"):
+                check(False, f"the impaired uplink cannot run: {unusable}")
+            else:
+                print(f"  impaired uplink: skipped, {unusable}", flush=True)
+        else:
+            window = impair_uplink(drivers[IMPAIRED], check, numbers)
+            if window:
+                check_impairment(api, sid, window, by_key, check, numbers)
+
+        # The dashboard, with all three in the call: every screen against the API, screenshots.
+        admin = drivers["admin"] = chromium()
+        dash = Dashboard(admin, f"http://127.0.0.1:{port}", shots, check)
+        try:
+            walk_dashboard(dash, api, sid, check, expect_drop=bool(window))
+        except Exception as e:  # noqa: BLE001 - the call's checks go on
+            check(False, f"walking the dashboard (ongoing): {type(e).__name__}: {e}")
+
         # Kick bob through the API: his page's onKick runs and he leaves with reason `kicked`.
         status, kick = api.call(f"/api/v1/sessions/{sid}/participants/bob/kick", "POST", {"reason": "e2e kick"})
         check(status == 200 and kick.get("delivered") is True, f"kick: {status} {kick}")
@@ -307,11 +659,8 @@ def main():
                 check(len(ts) == len(set(ts)), f"{key} {side}: duplicate samples after the reload")
 
         # The dashboard's Kick out button reaches carol's page: sign in, open the session, confirm.
-        admin = drivers["admin"] = chromium()
-        admin.get(f"http://127.0.0.1:{port}/sessions/{sid}")
-        admin.find_element("name", "username").send_keys("admin")
-        admin.find_element("name", "password").send_keys(ADMIN_PASSWORD)
-        admin.find_element("css selector", "form button[type=submit]").click()
+        dash.get(f"/sessions/{sid}")
+        signed_in(dash)
         wait_for("the session's Overview", lambda: f"/sessions/{sid}" in admin.current_url, 15)
         kick_button = admin.find_element("css selector", "form.kick[action$='/participants/carol/kick'] button")
         kick_button.click()
@@ -341,6 +690,12 @@ def main():
         check(reasons == {"alice": "closed", "bob": "kicked", "carol": "kicked"}, f"leave reasons {reasons}")
         numbers["session"] = (f"ended {api.get(f'/api/v1/sessions/{sid}')['endTime']}; "
                               f"{len(api.get(f'/api/v1/sessions/{sid}/events')['items'])} timeline events")
+
+        # The ended session on the dashboard: the same screens, everyone left, no Kick out.
+        try:
+            walk_dashboard(dash, api, sid, check, expect_drop=bool(window), suffix="-ended")
+        except Exception as e:  # noqa: BLE001
+            check(False, f"walking the dashboard (ended): {type(e).__name__}: {e}")
     except Exception as e:  # noqa: BLE001 - every failure is reported with the log
         failures.append(f"{type(e).__name__}: {e}")
     finally:
@@ -354,7 +709,14 @@ def main():
         log.close()
 
     for name, value in numbers.items():
-        print(f"  {name}: {json.dumps(value) if not isinstance(value, str) else value}")
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            print(f"  {name}:" + "".join(f"\n    {v}" for v in value))
+        elif isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
+            print(f"  {name}:" + "".join(f"\n    {k}: {', '.join(map(str, v))}" for k, v in value.items()))
+        else:
+            print(f"  {name}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
+    print(f"  {len(dash.saved) if dash else 0} dashboard screenshots in {shots}")
+    print(f"  run time {time.time() - started:.0f} s")
     if failures:
         print("  server log (last 30 lines):")
         with open(os.path.join(work, "server.log")) as f:
@@ -365,7 +727,8 @@ def main():
             print(f"  - {f}")
         sys.exit(1)
     shutil.rmtree(work, ignore_errors=True)
-    print("browser call: passed (3 Chromiums, screen share, outage, mute, API kick, reload, dashboard kick, session end)")
+    print("browser call: passed (3 Chromiums, screen share, outage, impaired uplink, dashboard screens, mute, API kick, "
+          "reload, dashboard kick, session end)")
 
 
 if __name__ == "__main__":

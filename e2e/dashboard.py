@@ -7,8 +7,8 @@ message holds HTML, then drives headless Chromium:
 
 - /sessions redirects to /login; a wrong password is refused; the right one signs in;
 - the sessions list shows every session with the API's participant counts;
-- a session's Overview shows the API's participant minutes and initiating time; the hostile name
-  and error text render as text (no alert, no injected element);
+- a session's Overview shows the API's participant minutes, initiating time and unique
+  participants; the hostile name and error text render as text (no alert, no injected element);
 - the Errors tab explains the error; Session stats draws charts with their limits; View
   Analytics opens the participant sidebar as a drawer with four health bars;
 - a new ongoing session appears in the open list without a reload (live);
@@ -38,15 +38,13 @@ def skip_or_fail(reason):
 
 
 try:
-    from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
 except ImportError:
     skip_or_fail("python selenium is not installed (pip install selenium)")
 for path in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
     if not os.path.exists(path):
         skip_or_fail(f"{path} is missing (apt-get install chromium chromium-driver)")
+from dashboard_walk import Dashboard, check_overview_fields, check_sessions_list, chromium  # noqa: E402
 
 
 def api(port, path):
@@ -67,14 +65,6 @@ def hostile_session(port):
     return request(port, "/ingest/v1", body)["acks"][0]["sessionId"]
 
 
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
 def main():
     binary = os.path.abspath(sys.argv[1])
     shots = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="callscope-screens-")
@@ -85,7 +75,7 @@ def main():
     server = Server(binary, os.path.join(work, "d.sqlite"), port, ["--admin-password", ADMIN_PASSWORD], log=log)
     server.start()
     base = f"http://127.0.0.1:{port}"
-    failures, driver, saved = [], None, []
+    failures, driver, dash = [], None, None
 
     def check(condition, message):
         if not condition:
@@ -93,108 +83,61 @@ def main():
             print(f"  FAIL {message}", flush=True)
         return condition
 
-    def text_of(selector):
-        """An element's text; live pages replace their regions, so a read may need a second try."""
-        for _ in range(5):
-            try:
-                return driver.find_element("css selector", selector).text
-            except StaleElementReferenceException:
-                time.sleep(0.1)
-        return driver.find_element("css selector", selector).text
-
-    def no_alert():
-        try:
-            text = driver.switch_to.alert.text
-            check(False, f"a script ran: alert({text})")
-        except NoAlertPresentException:
-            pass
-
-    def shoot(name):
-        """The current screen at 1280 and 390 px, light and dark."""
-        for scheme in ("light", "dark"):
-            driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
-                                   {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
-            for width in (1280, 390):
-                driver.set_window_size(width, 900)
-                height = driver.execute_script("return document.documentElement.scrollHeight")
-                driver.set_window_size(width, min(max(height, 600), 4000))
-                path = os.path.join(shots, f"{name}-{width}-{scheme}.png")
-                driver.save_screenshot(path)
-                saved.append(path)
-                check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"),
-                      f"{name} at {width} px scrolls sideways")
-        driver.set_window_size(1280, 900)
-
     try:
         subprocess.run([binary, "simulate", "--server", base, "--key", INGEST_KEY, "--meetings", "2", "--participants", "3",
                         "--duration", "120", "--fast", "--screen-share"], check=True, capture_output=True, timeout=120)
         sid = hostile_session(port)
-        driver = browser()
+        driver = chromium()
+        dash = Dashboard(driver, base, shots, check)
+        text_of = dash.text_of
 
-        driver.get(base + "/sessions")
+        dash.get("/sessions")
         check("/login" in driver.current_url, f"/sessions without signing in went to {driver.current_url}")
-        shoot("login")
-        driver.find_element("name", "username").send_keys("admin")
-        driver.find_element("name", "password").send_keys("wrong-password")
-        driver.find_element("css selector", "form button[type=submit]").click()
+        dash.shoot("login")
+        dash.sign_in("admin", "wrong-password")
         check("wrong username or password" in driver.page_source.lower(), "a wrong password is refused with a message")
-        driver.find_element("name", "username").clear()
-        driver.find_element("name", "username").send_keys("admin")
-        driver.find_element("name", "password").send_keys(ADMIN_PASSWORD)
-        driver.find_element("css selector", "form button[type=submit]").click()
+        dash.sign_in("admin", ADMIN_PASSWORD)
         time.sleep(0.5)
         check(driver.current_url.rstrip("/").endswith("/sessions"), f"signed in to {driver.current_url}")
 
         listed = api(port, "/api/v1/sessions")["sessions"]
-        rows = driver.find_elements("css selector", "table.sessions tbody tr")
-        check(len(rows) == len(listed) == 3, f"the list shows {len(rows)} rows, the API {len(listed)} sessions")
-        page_counts = {r.find_element("css selector", "a.meeting").text: int(r.find_elements("css selector", "td")[5].text)
-                       for r in rows}
-        api_counts = {s["meetingId"]: s["uniqueParticipants"] for s in listed}
-        check(page_counts == api_counts, f"participants per session: page {page_counts}, API {api_counts}")
-        shoot("sessions")
+        check_sessions_list(dash, listed, expect_rows=3)
+        dash.shoot("sessions")
 
-        driver.get(f"{base}/sessions/{sid}")
-        no_alert()
-        overview = api(port, f"/api/v1/sessions/{sid}")
-        fields = {dt.text.strip().lower(): dd.text.strip() for dt, dd in zip(
-            driver.find_elements("css selector", ".fields dt"), driver.find_elements("css selector", ".fields dd:not(.hint)"))}
-        check(fields.get("participant minutes") == f"{overview['participantMinutes']:.1f} min",
-              f"participant minutes: page {fields.get('participant minutes')}, API {overview['participantMinutes']}")
-        check(fields.get("session initiating time") == f"{overview['initiatingTimeMs']} ms",
-              f"initiating time: page {fields.get('session initiating time')}, API {overview['initiatingTimeMs']}")
+        dash.get(f"/sessions/{sid}")
+        dash.no_alert()
+        check_overview_fields(dash, api(port, f"/api/v1/sessions/{sid}"))
         check(HOSTILE in text_of("table.participants"),
               "the hostile name is shown as text")
-        check(not driver.find_elements("css selector", "main img"), "no element was injected by the hostile name")
-        shoot("overview")
+        check(not dash.find("main img"), "no element was injected by the hostile name")
+        dash.shoot("overview")
 
-        driver.get(f"{base}/sessions/{sid}/errors")
-        no_alert()
+        dash.get(f"/sessions/{sid}/errors")
+        dash.no_alert()
         text = text_of("main")
         check("Permission denied (getUserMedia)" in text and "Suggested fix" in text, "the error is explained")
         check("<script>alert(2)</script>" in text, "the error message's HTML is shown as text")
-        check(not driver.find_elements("css selector", "main script"), "no script element from the error message")
-        shoot("errors")
+        check(not dash.find("main script"), "no script element from the error message")
+        dash.shoot("errors")
 
         simulated = next(s for s in listed if s["sessionId"] != sid)
-        driver.get(f"{base}/sessions/{simulated['sessionId']}/stats")
-        charts = driver.find_elements("css selector", "svg.cs-chart")
-        check(len(charts) >= 5, f"session stats draws {len(charts)} charts")
+        stats = dash.stats(f"/sessions/{simulated['sessionId']}")
+        check(stats["charts"] >= 5, f"session stats draws {stats['charts']} charts")
         check("good ≤ 30 ms" in driver.page_source, "the jitter chart names its limit")
-        ActionChains(driver).move_to_element(driver.find_element("css selector", "svg.cs-chart .cs-plot-area")).perform()
-        tips = driver.find_elements("css selector", ".chart-tip")
+        plot = next(e for e in dash.find("svg.cs-chart .cs-plot-area") if e.is_displayed())
+        ActionChains(driver).move_to_element(plot).perform()
+        tips = dash.find(".chart-tip")
         check(tips and "UTC" in tips[0].text and "ms" in tips[0].text, f"hovering a chart shows its values: {tips[0].text if tips else None}")
-        shoot("stats")
+        dash.shoot("stats")
 
-        driver.get(f"{base}/sessions/{simulated['sessionId']}")
-        driver.execute_script("document.querySelector('a[data-drawer]').click()")
-        time.sleep(1)
-        bars = driver.find_elements("css selector", ".drawer svg.cs-health-bar")
-        check(len(bars) == 4, f"the sidebar drawer shows {len(bars)} health bars (audio, video, screen audio, screen video)")
-        shoot("sidebar")
+        dash.get(f"/sessions/{simulated['sessionId']}")
+        drawer = dash.open_drawer()
+        bars = drawer["bars"] if drawer else 0
+        check(bars == 4, f"the sidebar drawer shows {bars} health bars (audio, video, screen audio, screen video)")
+        dash.shoot("sidebar")
 
         # Live: a new session appears in the open list within a few seconds, without a reload.
-        driver.get(base + "/sessions")
+        dash.get("/sessions")
         marker = driver.execute_script("window.__noReload = 1; return 1")
         t0 = int(time.time() * 1000)
         request(port, "/ingest/v1", {"type": "join", "meetingId": "e2e-live-room", "participantId": "zoe",
@@ -208,7 +151,7 @@ def main():
         # Live: an ongoing session's Overview gets new timeline entries within 3 s (server-sent events).
         live_sid = request(port, "/ingest/v1", {"type": "event", "meetingId": "e2e-live-room", "participantId": "zoe",
                                                 "seq": 2, "ts": t0 + 1000, "name": "heartbeat"})["acks"][0]["sessionId"]
-        driver.get(f"{base}/sessions/{live_sid}")
+        dash.get(f"/sessions/{live_sid}")
         driver.execute_script("window.__noReload = 2")
         time.sleep(1)
         sent_at = time.time()
@@ -230,7 +173,7 @@ def main():
             server.stop()
         log.close()
 
-    print(f"  {len(saved)} screenshots in {shots}")
+    print(f"  {len(dash.saved) if dash else 0} screenshots in {shots}")
     if failures:
         with open(os.path.join(work, "server.log")) as f:
             print("  server log (last 20 lines):\n" + "".join("    " + line for line in f.readlines()[-20:]))
