@@ -60,7 +60,8 @@ struct Bench: AsyncParsableCommand {
         table.add("API one stream, whole session", large.samples1h.summary, "\(large.samplesPerStream) samples")
         table.add("API sessions list", large.list.summary, "")
         table.add("dashboard session page (Overview)", large.sessionPage.summary,
-                  "\(large.participants) participants; server time, HTML rendered")
+                  "\(large.participants) participants; server time, HTML rendered; timeline of \(large.timelineEntries) entries "
+                    + "(\(large.qualityDrops) quality drops), 200 a page")
         table.add("dashboard session stats (7 charts)", large.statsPage.summary, "one video stream, whole session, SVG")
         table.add("dashboard page weight, gzipped", "\(large.pageWeight.html + large.pageWeight.js + large.pageWeight.css) B",
                   "HTML \(large.pageWeight.html) B + JS \(large.pageWeight.js) B + CSS \(large.pageWeight.css) B")

@@ -23,6 +23,9 @@ struct LargeSession {
         var statsPage: Latency
         /// Gzipped bytes of the session page's HTML, app.js and app.css.
         var pageWeight: (html: Int, js: Int, css: Int)
+        /// The session's timeline: recorded entries and errors, and the quality drops among them.
+        var timelineEntries: Int
+        var qualityDrops: Int
     }
 
     func run(databasePath: String, port: Int, requests: Int) async throws -> Result {
@@ -62,6 +65,9 @@ struct LargeSession {
         let streams = try await store.streams(sessionId: session.id)
         let samples = streams.reduce(Int64(0)) { $0 + $1.senderSamples + $1.receiverSamples }
         let size = try await store.sizeOnDiskBytes()
+        let drops = try await store.healthDigest(sessionId: session.id, limits: .default, sliceMs: 10_000).drops.count
+        let recorded = try await store.events(sessionId: session.id, participantId: nil).count
+            + store.errors(sessionId: session.id).count
         let chunkBytes = try await store.sampleChunkPayloadBytes()
 
         let server = try await BenchServer.start(databasePath: databasePath, port: port)
@@ -100,7 +106,8 @@ struct LargeSession {
                       bytesPerSample: Double(size) / Double(max(1, samples)),
                       chunkBytesPerSample: Double(chunkBytes) / Double(max(1, samples)),
                       participants: participants, samplesPerStream: Int(video.receiverSamples), overview: overview,
-                      samples1h: oneStream, list: list, sessionPage: sessionPage, statsPage: statsPage, pageWeight: weight)
+                      samples1h: oneStream, list: list, sessionPage: sessionPage, statsPage: statsPage, pageWeight: weight,
+                      timelineEntries: recorded + drops, qualityDrops: drops)
     }
 
     /// Size after `gzip -9`, as a browser would receive it from a compressing proxy.
