@@ -41,9 +41,40 @@ struct QualityDropTests {
         #expect(drop.startMs == 10_000 && drop.endMs == 40_000 && drop.durationMs == 30_000 && !drop.reachesLastSlice)
         #expect(drop.worstLossPercent == 31 && drop.worstJitterMs == 75)
         // 31 % is 3.1× the 10 % limit, 75 ms is 1.5× the 50 ms limit: loss is the first cause.
-        #expect(drop.causes == [.loss(percent: 31), .jitter(ms: 75)])
+        #expect(drop.causes == [.loss(percent: 31, sent: false), .jitter(ms: 75)])
         #expect(drop.causes.map { $0.describe(.default) }
-            == ["packet loss up to 31 % (poor above 10 %)", "jitter up to 75 ms (poor above 50 ms)"])
+            == ["packet loss up to 31 % of what they received (poor above 10 %)", "jitter up to 75 ms (poor above 50 ms)"])
+    }
+
+    @Test("loss is judged per direction: a bad uplink is not diluted by clean downlinks")
+    func lossPerDirection() throws {
+        // Alice sent 1000 packets of which her receivers lost 350 (RTCP), and received 2 × 1000
+        // packets without loss. Pooled, that is 350 / 3000 = 11.7 %; what she sent lost 35 %.
+        var f = HealthAccumulator()
+        var sent = StreamSample(tsMs: 0, side: .sender)
+        sent.packets = 1000
+        sent.packetsLost = 350
+        f.add(sent, judgeFps: false)
+        for _ in 0..<2 {
+            var received = StreamSample(tsMs: 0, side: .receiver)
+            received.packets = 1000
+            received.packetsLost = 0
+            f.add(received, judgeFps: false)
+        }
+        #expect(f.sentLossPercent == 35 && f.receivedLossPercent == 0 && f.lossPercent == 35)
+        #expect(f.packetsExpected == 3000 && f.packetsLost == 350, "the pooled counts stay as they were")
+        #expect(f.colour(.default) == .poor)
+        var merged = HealthAccumulator()
+        merged.merge(f)
+        merged.merge(f)
+        #expect(merged.sentPacketsExpected == 2000 && merged.sentPacketsLost == 700 && merged.lossPercent == 35)
+
+        let d = digest([("alice", .audio, 0, f)])
+        let drop = try #require(d.drops.first)
+        #expect(drop.worstSentLossPercent == 35 && drop.worstReceivedLossPercent == 0 && drop.worstLossPercent == 35)
+        #expect(drop.causes.map { $0.describe(.default) } == ["packet loss up to 35 % of what they sent (poor above 10 %)"])
+        let data = try JSONValue.parse(Array(drop.timelineEvent(sessionId: "s", ongoing: false, limits: .default).dataJSON.utf8))
+        #expect(data["sentLossPercent"] == .number(35) && data["receivedLossPercent"] == .number(0) && data["lossPercent"] == .number(35))
     }
 
     @Test("a missing slice, a slice without metrics, another kind or participant end a drop")
@@ -77,8 +108,8 @@ struct QualityDropTests {
         #expect(d.drops.first?.causes.map { $0.describe(.default) } == ["frame rate down to 4 fps (poor below 8)", "2 video freezes"])
         #expect(QualityCause.freezes(1).describe(.default) == "1 video freeze")
         // Never a value that reads as within the limit it crossed.
-        #expect(QualityCause.loss(percent: 10.3).describe(.default) == "packet loss up to 10.3 % (poor above 10 %)")
-        #expect(QualityCause.loss(percent: 10.04).describe(.default) == "packet loss up to 10.04 % (poor above 10 %)")
+        #expect(QualityCause.loss(percent: 10.3, sent: true).describe(.default) == "packet loss up to 10.3 % of what they sent (poor above 10 %)")
+        #expect(QualityCause.loss(percent: 10.04, sent: false).describe(.default) == "packet loss up to 10.04 % of what they received (poor above 10 %)")
         #expect(QualityCause.jitter(ms: 50.4).describe(.default) == "jitter up to 50.4 ms (poor above 50 ms)")
         #expect(QualityCause.fps(7.96).describe(.default) == "frame rate down to 7.96 fps (poor below 8)")
         #expect(QualityCause.fps(7.4).describe(.default) == "frame rate down to 7 fps (poor below 8)")
@@ -111,7 +142,8 @@ struct QualityDropTests {
         #expect(data["kind"] == .string("video") && data["durationMs"] == .number(10_000) && data["endMs"] == .number(20_000))
         #expect(data["lossPercent"] == .number(15) && data["jitterMs"] == .number(12.3) && data["rttMs"] == .number(80))
         #expect(data["fps"] == nil && data["freezes"] == .number(0) && data["ongoing"] == nil)
-        #expect(data["causes"] == .array([.string("packet loss up to 15 % (poor above 10 %)")]))
+        #expect(data["receivedLossPercent"] == .number(15) && data["sentLossPercent"] == nil)
+        #expect(data["causes"] == .array([.string("packet loss up to 15 % of what they received (poor above 10 %)")]))
         let ongoing = try JSONValue.parse(Array(drop.timelineEvent(sessionId: "s1", ongoing: true, limits: .default).dataJSON.utf8))
         #expect(ongoing["ongoing"] == .bool(true) && ongoing["endMs"] == nil && ongoing["durationMs"] == .number(10_000))
     }

@@ -513,14 +513,14 @@ struct HealthBarTests {
             10:02:00–10:02:10 UTC: good
             Jitter 12 ms
             RTT 80 ms
-            Packet loss 0.4 %
+            Packet loss (received) 0.4 %
             Frame rate 29.5 fps
             Bitrate 1.5 Mbit/s
             No freezes
             1 sample
             """)
         #expect(doc.titleOf(rects[1])?.contains("Jitter 35 ms (moderate)") == true)
-        #expect(doc.titleOf(rects[2])?.contains("Packet loss 16.7 % (poor)") == true)
+        #expect(doc.titleOf(rects[2])?.contains("Packet loss (received) 16.7 % (poor)") == true)
         #expect(doc.titleOf(rects[3]) == "10:02:30–10:02:50 UTC: no data")
         #expect(doc.titleOf(rects[4])?.contains("2 freezes (poor)") == true)
         #expect(doc.titleOf(rects[5])?.hasPrefix("10:03:00–10:03:10 UTC: not rated") == true)

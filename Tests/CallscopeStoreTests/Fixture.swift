@@ -75,6 +75,8 @@ struct Fixture {
         figures.rttCount = 1
         figures.packetsExpected = 500
         figures.packetsLost = 3
+        figures.sentPacketsExpected = 200
+        figures.sentPacketsLost = 1
         figures.fpsSum = kind.isVideo ? 29.5 : 0
         figures.fpsCount = kind.isVideo ? 1 : 0
         figures.freezeCount = 0

@@ -15,6 +15,11 @@ public struct HealthAccumulator: Sendable, Hashable, Codable {
     /// Packets expected (received + lost, or sent) and lost, over every sample with packet counts.
     public var packetsExpected: Int64 = 0
     public var packetsLost: Int64 = 0
+    /// The part of `packetsExpected` and `packetsLost` from sender-side samples: what this
+    /// participant sent, lost on the way as its receivers' RTCP reports say. The rest is what it
+    /// received. Kept apart so that a bad uplink is not diluted by clean downlinks.
+    public var sentPacketsExpected: Int64 = 0
+    public var sentPacketsLost: Int64 = 0
     public var fpsSum: Double = 0
     public var fpsCount: Int64 = 0
     public var freezeCount: Int64 = 0
@@ -32,8 +37,13 @@ public struct HealthAccumulator: Sendable, Hashable, Codable {
         if let lost = sample.packetsLost, let packets = sample.packets {
             let lostClamped = max(0, lost)
             // Sender side counts packets sent; receiver side counts received, so add the lost ones.
-            packetsExpected += sample.side == .sender ? max(packets, lostClamped) : packets + lostClamped
+            let expected = sample.side == .sender ? max(packets, lostClamped) : packets + lostClamped
+            packetsExpected += expected
             packetsLost += lostClamped
+            if sample.side == .sender {
+                sentPacketsExpected += expected
+                sentPacketsLost += lostClamped
+            }
         }
         if judgeFps, let f = sample.fps { fpsSum += f; fpsCount += 1 }
         if let fc = sample.freezeCount, fc > 0 { freezeCount += fc }
@@ -48,6 +58,8 @@ public struct HealthAccumulator: Sendable, Hashable, Codable {
         rttCount += other.rttCount
         packetsExpected += other.packetsExpected
         packetsLost += other.packetsLost
+        sentPacketsExpected += other.sentPacketsExpected
+        sentPacketsLost += other.sentPacketsLost
         fpsSum += other.fpsSum
         fpsCount += other.fpsCount
         freezeCount += other.freezeCount
@@ -57,8 +69,23 @@ public struct HealthAccumulator: Sendable, Hashable, Codable {
 
     public var meanJitterMs: Double? { jitterCount > 0 ? jitterSumMs / Double(jitterCount) : nil }
     public var meanRttMs: Double? { rttCount > 0 ? rttSumMs / Double(rttCount) : nil }
+    /// Loss of what this participant sent (its receivers' view, from RTCP).
+    public var sentLossPercent: Double? {
+        sentPacketsExpected > 0 ? Double(sentPacketsLost) / Double(sentPacketsExpected) * 100 : nil
+    }
+
+    /// Loss of what this participant received.
+    public var receivedLossPercent: Double? {
+        let expected = packetsExpected - sentPacketsExpected
+        return expected > 0 ? Double(packetsLost - sentPacketsLost) / Double(expected) * 100 : nil
+    }
+
+    /// The worse of the two directions: the loss the slice is judged by.
     public var lossPercent: Double? {
-        packetsExpected > 0 ? Double(packetsLost) / Double(packetsExpected) * 100 : nil
+        switch (sentLossPercent, receivedLossPercent) {
+        case let (s?, r?): max(s, r)
+        case let (s, r): s ?? r
+        }
     }
     public var meanFps: Double? { fpsCount > 0 ? fpsSum / Double(fpsCount) : nil }
     public var meanBitrateKbps: Double? { bitrateCount > 0 ? bitrateSumKbps / Double(bitrateCount) : nil }

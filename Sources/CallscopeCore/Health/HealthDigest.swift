@@ -87,6 +87,8 @@ extension QualityDrop {
         if let j = f.meanJitterMs { worstJitterMs = max(worstJitterMs ?? j, j) }
         if let r = f.meanRttMs { worstRttMs = max(worstRttMs ?? r, r) }
         if let l = f.lossPercent { worstLossPercent = max(worstLossPercent ?? l, l) }
+        if let l = f.sentLossPercent { worstSentLossPercent = max(worstSentLossPercent ?? l, l) }
+        if let l = f.receivedLossPercent { worstReceivedLossPercent = max(worstReceivedLossPercent ?? l, l) }
         if let fps = f.meanFps { lowestFps = min(lowestFps ?? fps, fps) }
         causes = currentCauses(limits)
     }
@@ -96,8 +98,9 @@ extension QualityDrop {
         var found: [(QualityCause, Double)] = []
         if let j = worstJitterMs, limits.colour(jitterMs: j) == .poor { found.append((.jitter(ms: j), j / limits.jitterModerateMs)) }
         if let r = worstRttMs, limits.colour(rttMs: r) == .poor { found.append((.rtt(ms: r), r / limits.rttModerateMs)) }
-        if let l = worstLossPercent, limits.colour(lossPercent: l) == .poor {
-            found.append((.loss(percent: l), l / max(limits.lossModeratePercent, 0.001)))
+        for (loss, sent) in [(worstSentLossPercent, true), (worstReceivedLossPercent, false)] {
+            guard let l = loss, limits.colour(lossPercent: l) == .poor else { continue }
+            found.append((.loss(percent: l, sent: sent), l / max(limits.lossModeratePercent, 0.001)))
         }
         if let f = lowestFps, limits.colour(fps: f) == .poor { found.append((.fps(f), limits.fpsPoor / max(f, 0.5))) }
         if freezes > 0 { found.append((.freezes(freezes), 1)) }

@@ -4,8 +4,9 @@ extension QualityDrop {
     public static let timelineName = "quality-drop"
 
     /// The drop as a timeline entry at its start. `data` holds `kind`, `durationMs`, `endMs`
-    /// (absent while `ongoing`), the worst figures (`jitterMs`, `rttMs`, `lossPercent`, `fps`,
-    /// `freezes`, each only when measured) and `causes`, the poor metrics in words.
+    /// (absent while `ongoing`), the worst figures (`jitterMs`, `rttMs`, `lossPercent` and its two
+    /// directions `sentLossPercent` and `receivedLossPercent`, the lowest `fps`, `freezes`, each
+    /// only when measured) and `causes`, the poor metrics in words.
     public func timelineEvent(sessionId: String, ongoing: Bool, limits: HealthThresholds) -> TimelineEvent {
         var data: [String: JSONValue] = [
             "kind": .string(kind.rawValue),
@@ -22,6 +23,8 @@ extension QualityDrop {
         if let v = worstJitterMs { data["jitterMs"] = rounded(v) }
         if let v = worstRttMs { data["rttMs"] = rounded(v) }
         if let v = worstLossPercent { data["lossPercent"] = rounded(v) }
+        if let v = worstSentLossPercent { data["sentLossPercent"] = rounded(v) }
+        if let v = worstReceivedLossPercent { data["receivedLossPercent"] = rounded(v) }
         if let v = lowestFps { data["fps"] = rounded(v) }
         return TimelineEvent(sessionId: sessionId, participantId: participantId, tsMs: startMs, name: Self.timelineName,
                              dataJSON: JSONValue.object(data).serialized())

@@ -15,6 +15,9 @@ public struct QualityDrop: Sendable, Hashable {
     public var worstJitterMs: Double?
     public var worstRttMs: Double?
     public var worstLossPercent: Double?
+    /// The worst loss of what the participant sent, and of what it received.
+    public var worstSentLossPercent: Double?
+    public var worstReceivedLossPercent: Double?
     public var lowestFps: Double?
     public var freezes: Int64
     /// The metrics that were poor in at least one slice, worst first by how far past the limit.
@@ -27,7 +30,8 @@ public struct QualityDrop: Sendable, Hashable {
 public enum QualityCause: Sendable, Hashable {
     case jitter(ms: Double)
     case rtt(ms: Double)
-    case loss(percent: Double)
+    /// Loss of what the participant sent (`sent == true`) or received.
+    case loss(percent: Double, sent: Bool)
     case fps(Double)
     case freezes(Int64)
 
@@ -40,8 +44,9 @@ public enum QualityCause: Sendable, Hashable {
             "jitter up to \(Self.above(ms, limits.jitterModerateMs)) ms (poor above \(Self.plain(limits.jitterModerateMs)) ms)"
         case .rtt(let ms):
             "round-trip time up to \(Self.above(ms, limits.rttModerateMs)) ms (poor above \(Self.plain(limits.rttModerateMs)) ms)"
-        case .loss(let percent):
-            "packet loss up to \(Self.above(percent, limits.lossModeratePercent)) % (poor above \(Self.plain(limits.lossModeratePercent)) %)"
+        case .loss(let percent, let sent):
+            "packet loss up to \(Self.above(percent, limits.lossModeratePercent)) % of what they \(sent ? "sent" : "received") "
+                + "(poor above \(Self.plain(limits.lossModeratePercent)) %)"
         case .fps(let fps):
             "frame rate down to \(Self.below(fps, limits.fpsPoor)) fps (poor below \(Self.plain(limits.fpsPoor)))"
         case .freezes(let n):

@@ -91,6 +91,8 @@ enum APIModels {
         var jitterMs: Double?
         var rttMs: Double?
         var lossPercent: Double?
+        var sentLossPercent: Double?
+        var receivedLossPercent: Double?
         var fps: Double?
         var freezes: Int64
         var bitrateKbps: Double?

@@ -175,6 +175,7 @@ struct SessionsController: Sendable {
         let f = s.figures
         return APIModels.HealthSliceDTO(startMs: s.startMs, colour: f.colour(limits)?.rawValue, samples: f.samples,
                                         jitterMs: f.meanJitterMs, rttMs: f.meanRttMs, lossPercent: f.lossPercent,
+                                        sentLossPercent: f.sentLossPercent, receivedLossPercent: f.receivedLossPercent,
                                         fps: f.meanFps, freezes: f.freezeCount, bitrateKbps: f.meanBitrateKbps)
     }
 }

@@ -9,6 +9,7 @@ enum SQLiteMigrations {
         migrator.registerMigration(Migration001_Initial.identifier, migrate: Migration001_Initial.migrate)
         migrator.registerMigration(Migration002_AllowedOrigins.identifier, migrate: Migration002_AllowedOrigins.migrate)
         migrator.registerMigration(Migration003_Dashboard.identifier, migrate: Migration003_Dashboard.migrate)
+        migrator.registerMigration(Migration004_SentLoss.identifier, migrate: Migration004_SentLoss.migrate)
         return migrator
     }
 }

@@ -15,7 +15,8 @@ extension SQLiteStore {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT session_id, participant_id, kind, start_ms, samples, jitter_sum_ms, jitter_count,
-                           rtt_sum_ms, rtt_count, packets_expected, packets_lost, fps_sum, fps_count, freeze_count
+                           rtt_sum_ms, rtt_count, packets_expected, packets_lost, fps_sum, fps_count, freeze_count,
+                           sent_packets_expected, sent_packets_lost
                     FROM health_slice WHERE session_id IN (\(marks))
                     ORDER BY session_id, participant_id, kind, start_ms
                     """, arguments: StatementArguments(chunk))
@@ -46,6 +47,8 @@ extension SQLiteStore {
                     f.fpsSum = row[11]
                     f.fpsCount = row[12]
                     f.freezeCount = row[13]
+                    f.sentPacketsExpected = row[14]
+                    f.sentPacketsLost = row[15]
                     digest.add(participantId: row[1], kind: kind, startMs: row[3], figures: f)
                 }
                 if !sessionId.isEmpty { digests[sessionId] = digest }

@@ -105,8 +105,8 @@ extension SQLiteStore {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO health_slice (session_id, participant_id, kind, start_ms, samples, jitter_sum_ms,
                 jitter_count, rtt_sum_ms, rtt_count, packets_expected, packets_lost, fps_sum, fps_count,
-                freeze_count, bitrate_sum_kbps, bitrate_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                freeze_count, bitrate_sum_kbps, bitrate_count, sent_packets_expected, sent_packets_lost)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (session_id, participant_id, kind, start_ms) DO UPDATE SET
                 samples = samples + excluded.samples,
                 jitter_sum_ms = jitter_sum_ms + excluded.jitter_sum_ms,
@@ -119,14 +119,16 @@ extension SQLiteStore {
                 fps_count = fps_count + excluded.fps_count,
                 freeze_count = freeze_count + excluded.freeze_count,
                 bitrate_sum_kbps = bitrate_sum_kbps + excluded.bitrate_sum_kbps,
-                bitrate_count = bitrate_count + excluded.bitrate_count
+                bitrate_count = bitrate_count + excluded.bitrate_count,
+                sent_packets_expected = sent_packets_expected + excluded.sent_packets_expected,
+                sent_packets_lost = sent_packets_lost + excluded.sent_packets_lost
             """)
         for s in slices {
             let f = s.figures
             try statement.execute(arguments: [
                 s.sessionId, s.participantId, s.kind.rawValue, s.startMs, f.samples, f.jitterSumMs, f.jitterCount,
                 f.rttSumMs, f.rttCount, f.packetsExpected, f.packetsLost, f.fpsSum, f.fpsCount, f.freezeCount,
-                f.bitrateSumKbps, f.bitrateCount,
+                f.bitrateSumKbps, f.bitrateCount, f.sentPacketsExpected, f.sentPacketsLost,
             ])
         }
     }

@@ -40,6 +40,8 @@ extension SQLiteStore {
         figures.rttCount = row["rtt_count"]
         figures.packetsExpected = row["packets_expected"]
         figures.packetsLost = row["packets_lost"]
+        figures.sentPacketsExpected = row["sent_packets_expected"]
+        figures.sentPacketsLost = row["sent_packets_lost"]
         figures.fpsSum = row["fps_sum"]
         figures.fpsCount = row["fps_count"]
         figures.freezeCount = row["freeze_count"]

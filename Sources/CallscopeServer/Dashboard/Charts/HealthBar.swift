@@ -176,7 +176,10 @@ struct HealthBar: Sendable {
         func mark(_ c: HealthColour) -> String { c == .good ? "" : " (\(c.rawValue))" }
         if let j = f.meanJitterMs { lines.append("Jitter \(ChartFormat.ms(j))\(mark(limits.colour(jitterMs: j)))") }
         if let r = f.meanRttMs { lines.append("RTT \(ChartFormat.ms(r))\(mark(limits.colour(rttMs: r)))") }
-        if let l = f.lossPercent { lines.append("Packet loss \(ChartFormat.percent(l))\(mark(limits.colour(lossPercent: l)))") }
+        if let l = f.sentLossPercent { lines.append("Packet loss (sent) \(ChartFormat.percent(l))\(mark(limits.colour(lossPercent: l)))") }
+        if let l = f.receivedLossPercent {
+            lines.append("Packet loss (received) \(ChartFormat.percent(l))\(mark(limits.colour(lossPercent: l)))")
+        }
         if let fps = f.meanFps { lines.append("Frame rate \(ChartFormat.fps(fps))\(mark(limits.colour(fps: fps)))") }
         if let b = f.meanBitrateKbps { lines.append("Bitrate \(ChartFormat.bitrate(kbps: b))") }
         if kind.isVideo || f.freezeCount > 0 {
