@@ -80,6 +80,12 @@ struct HealthBar: Sendable {
 
     /// The span drawn: the given one, widened to whole stored slices that lie outside it.
     var span: (from: Int64, to: Int64) {
+        Self.span(fromMs: fromMs, toMs: toMs, slices: slices, sliceMs: sliceMs)
+    }
+
+    /// `fromMs`…`toMs` widened to whole `slices` that lie outside it: bars given the span of all
+    /// their slices share one time axis.
+    static func span(fromMs: Int64, toMs: Int64, slices: [HealthSlice], sliceMs: Int64) -> (from: Int64, to: Int64) {
         var from = fromMs, to = toMs
         if let first = slices.map(\.startMs).min() { from = min(from, first) }
         if let last = slices.map(\.startMs).max() { to = max(to, last + sliceMs) }

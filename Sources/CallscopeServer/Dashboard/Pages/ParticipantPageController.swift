@@ -49,7 +49,7 @@ struct ParticipantPageController: Sendable {
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         let end = session.endMs ?? now
         let byKind = Dictionary(grouping: slices, by: \.kind)
-        let commonSpan = HealthBar(kind: .audio, fromMs: session.startMs, toMs: end, slices: slices, sliceMs: healthSliceMs).span
+        let commonSpan = HealthBar.span(fromMs: session.startMs, toMs: end, slices: slices, sliceMs: healthSliceMs)
         let name = p.name ?? pid
         let unknown = "not reported"
         let model = Model(

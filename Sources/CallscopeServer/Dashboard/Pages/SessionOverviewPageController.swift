@@ -141,7 +141,7 @@ struct SessionOverviewPageController: Sendable {
         let data = (try? JSONValue.parse(Array(e.dataJSON.utf8))) ?? .object([:])
         let tone: String = switch e.name {
         case "error", "ice-failed", "dtls-failed", "kick", QualityDrop.timelineName: "bad"
-        case "ice-state", "connection-state": TimelineView.failedState(e) ? "bad" : "plain"
+        case "ice-state", "connection-state": TimelineView.isFailed(state: data["state"]?.string) ? "bad" : "plain"
         case "join", "connected": "good"
         case "leave", "mute", "ice-restart", "network-change": "warn"
         default: "plain"

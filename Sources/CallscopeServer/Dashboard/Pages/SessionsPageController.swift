@@ -73,6 +73,8 @@ struct SessionsPageController: Sendable {
         scan.limit = 100
         scan.offset = 0
         var matches: [SessionSummary] = []
+        // Only the shown page's digests are kept for its rows; the others were needed for the test.
+        let shown = query.offset..<(query.offset + query.limit)
         var digests: [String: HealthDigest] = [:]
         var scanned = 0
         while scanned < Self.poorQualityScanLimit {
@@ -81,8 +83,8 @@ struct SessionsPageController: Sendable {
             for summary in batch.sessions {
                 guard let digest = health[summary.session.id],
                       digest.summaries.values.joined().contains(where: { $0.overall == .poor }) else { continue }
+                if shown.contains(matches.count) { digests[summary.session.id] = digest }
                 matches.append(summary)
-                digests[summary.session.id] = digest
             }
             scanned += batch.sessions.count
             scan.offset += batch.sessions.count

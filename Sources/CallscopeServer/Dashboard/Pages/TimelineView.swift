@@ -55,8 +55,12 @@ struct TimelineView: Sendable {
     }
 
     static func failedState(_ e: TimelineEvent) -> Bool {
-        guard let state = (try? JSONValue.parse(Array(e.dataJSON.utf8)))?["state"]?.string else { return false }
-        return state == "failed" || state == "disconnected"
+        isFailed(state: (try? JSONValue.parse(Array(e.dataJSON.utf8)))?["state"]?.string)
+    }
+
+    /// An ICE or connection state that failed or dropped.
+    static func isFailed(state: String?) -> Bool {
+        state == "failed" || state == "disconnected"
     }
 
     /// The query string of this view with `changes` applied; `base` is the page's path.
