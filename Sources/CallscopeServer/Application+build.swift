@@ -18,7 +18,7 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
     options.sessionTimeoutMs = configuration.sessionTimeoutMs
     options.healthSliceMs = configuration.healthSliceMs
     let pipeline = IngestPipeline(store: store, options: options, logger: logger)
-    try await pipeline.restore(serverNowMs: Clock.nowMs())
+    try await pipeline.restore(serverNowMs: configuration.clock.nowMs())
 
     let authenticator = Authenticator(store: store)
     let connections = CollectorConnections()
@@ -45,9 +45,13 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
         router: router,
         server: .http1WebSocketUpgrade(
             webSocketRouter: webSocketRouter,
-            configuration: .init(ws: .init(maxFrameSize: configuration.maxBodyBytes))),
+            configuration: .init(
+                // Idle (and slow-header) HTTP/1 connections are closed: no client holds sockets forever.
+                http1: .init(idleTimeout: .seconds(Int64(max(1, configuration.connectionLimits.idleTimeoutSeconds)))),
+                ws: .init(maxFrameSize: configuration.maxBodyBytes))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "callscope"),
-        services: [IngestService(pipeline: pipeline, intervalMs: configuration.expiryIntervalMs, logger: logger)],
+        services: [IngestService(pipeline: pipeline, intervalMs: configuration.expiryIntervalMs, clock: configuration.clock,
+                                 logger: logger)],
         logger: logger)
 }
 
@@ -68,7 +72,7 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
         .add(middleware: APITokenMiddleware(authenticator: authenticator, sameOrigin: auth.sameOrigin))
     auth.addLoginRoutes(to: router, store: store, templates: templates)
     let sessionsAPI = SessionsController(store: store, pipeline: pipeline, limits: .default, sliceMs: configuration.healthSliceMs,
-                                        connections: connections)
+                                        connections: connections, clock: configuration.clock)
     sessionsAPI.addRoutes(to: api)
     ProjectsController(store: store).addRoutes(to: api)
     let notes = SessionNotesController(api: sessionsAPI)

@@ -1,3 +1,5 @@
+import CallscopeCore
+
 /// How a Callscope server runs: address, limits and timings. `callscope serve` fills it from
 /// flags and environment.
 public struct ServerConfiguration: Sendable {
@@ -23,6 +25,13 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies = false
     /// bcrypt cost (log2 rounds) of dashboard password hashes: 12 (~250 ms) in production; tests use 4.
     public var bcryptCost: UInt8 = 12
+    /// What one ingest key holder may grow (`docs/limits.md`).
+    public var ingestLimits = IngestLimits()
+    /// Connections, streams and sign-in work (`docs/limits.md`).
+    public var connectionLimits = ConnectionLimits()
+    /// The server's wall clock. Tests shift it; everything that compares client times with "now"
+    /// reads this one.
+    public var clock = WallClock.system
 
     public init() {}
 }

@@ -78,8 +78,16 @@ struct SessionsPageTests {
             let (_, poor, _) = try await client.page("/sessions?poor=1", cookie: cookie)
             #expect(poor.contains("room-a") && !poor.contains("room-b"), "poor quality: only room-a")
             #expect(poor.contains("name=\"poor\" value=\"1\" checked"))
-            let (_, bad, _) = try await client.page("/sessions?from=yesterday&page=-3&sort=random", cookie: cookie)
-            #expect(bad.contains("room-a") && bad.contains("room-b"), "unreadable filters are no filters")
+            let (_, bad, _) = try await client.page("/sessions?page=-3&sort=random", cookie: cookie)
+            #expect(bad.contains("room-a") && bad.contains("room-b"), "unknown picker values are their defaults")
+            // A date is refused by name: it is checked at the edge (years 1970–9999), never guessed.
+            for date in ["yesterday", "999999999999999-01-01T00:00", "1969-12-31T23:59", "2026-02-30T10:00", "2026-01-01T24:00"] {
+                let (status, body, _) = try await client.page("/sessions?from=\(formEncoded(date))", cookie: cookie)
+                #expect(status == .badRequest, "\(date)")
+                #expect(body.contains("\"field\":\"from\""), "\(date)")
+            }
+            let (late, _, _) = try await client.page("/sessions?to=9999-12-31T23:59", cookie: cookie)
+            #expect(late == .ok)
         }
     }
 
@@ -87,6 +95,12 @@ struct SessionsPageTests {
     func utcAndPaging() async throws {
         #expect(SessionsPageController.Filters.parseUTC("2026-11-25T14:02") == 1_795_615_320_000)
         #expect(SessionsPageController.Filters.parseUTC("2026-13-25T14:02") == nil)
+        #expect(SessionsPageController.Filters.parseUTC("2026-11-25T14:02:30") == 1_795_615_350_000)
+        #expect(SessionsPageController.Filters.parseUTC("1970-01-01T00:00") == 0)
+        #expect(SessionsPageController.Filters.parseUTC("9999-12-31T23:59:59") == 253_402_300_799_000)
+        #expect(SessionsPageController.Filters.parseUTC("10000-01-01T00:00") == nil)
+        #expect(SessionsPageController.Filters.parseUTC("2024-02-29T00:00") != nil)
+        #expect(SessionsPageController.Filters.parseUTC("2023-02-29T00:00") == nil)
         #expect(DisplayFormat.dateTime(1_795_615_323_000) == "2026-11-25 14:02:03 UTC")
         #expect(DisplayFormat.duration(3_725_000) == "1 h 02 min")
         #expect(DisplayFormat.daysFromCivil(year: 1970, month: 1, day: 1) == 0)

@@ -22,6 +22,8 @@ struct TestServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         configuration.port = 0
         configuration.bcryptCost = 4
+        // The fixtures' messages are stamped around `Messages.t0`: the server's clock runs there.
+        configuration.clock = WallClock(offsetMs: Messages.t0 + 60_000 - WallClock.system.nowMs())
     }
 
     /// Opens the store (a new connection each time, as a restarted server would) and builds the app.

@@ -37,35 +37,44 @@ public struct HealthAccumulator: Sendable, Hashable, Codable {
         if let lost = sample.packetsLost, let packets = sample.packets {
             let lostClamped = max(0, lost)
             // Sender side counts packets sent; receiver side counts received, so add the lost ones.
-            let expected = sample.side == .sender ? max(packets, lostClamped) : packets + lostClamped
-            packetsExpected += expected
-            packetsLost += lostClamped
+            let expected = sample.side == .sender ? max(packets, lostClamped) : Self.sum(packets, lostClamped)
+            Self.add(expected, to: &packetsExpected)
+            Self.add(lostClamped, to: &packetsLost)
             if sample.side == .sender {
-                sentPacketsExpected += expected
-                sentPacketsLost += lostClamped
+                Self.add(expected, to: &sentPacketsExpected)
+                Self.add(lostClamped, to: &sentPacketsLost)
             }
         }
         if judgeFps, let f = sample.fps { fpsSum += f; fpsCount += 1 }
-        if let fc = sample.freezeCount, fc > 0 { freezeCount += fc }
+        if let fc = sample.freezeCount, fc > 0 { Self.add(fc, to: &freezeCount) }
         if let b = sample.bitrateKbps { bitrateSumKbps += b; bitrateCount += 1 }
     }
 
     public mutating func merge(_ other: HealthAccumulator) {
-        samples += other.samples
+        Self.add(other.samples, to: &samples)
         jitterSumMs += other.jitterSumMs
-        jitterCount += other.jitterCount
+        Self.add(other.jitterCount, to: &jitterCount)
         rttSumMs += other.rttSumMs
-        rttCount += other.rttCount
-        packetsExpected += other.packetsExpected
-        packetsLost += other.packetsLost
-        sentPacketsExpected += other.sentPacketsExpected
-        sentPacketsLost += other.sentPacketsLost
+        Self.add(other.rttCount, to: &rttCount)
+        Self.add(other.packetsExpected, to: &packetsExpected)
+        Self.add(other.packetsLost, to: &packetsLost)
+        Self.add(other.sentPacketsExpected, to: &sentPacketsExpected)
+        Self.add(other.sentPacketsLost, to: &sentPacketsLost)
         fpsSum += other.fpsSum
-        fpsCount += other.fpsCount
-        freezeCount += other.freezeCount
+        Self.add(other.fpsCount, to: &fpsCount)
+        Self.add(other.freezeCount, to: &freezeCount)
         bitrateSumKbps += other.bitrateSumKbps
-        bitrateCount += other.bitrateCount
+        Self.add(other.bitrateCount, to: &bitrateCount)
     }
+
+    /// Every count is kept at or below ``StreamSample/maxCount``, so sums never overflow, however
+    /// many hostile samples a slice gathers (a real slice is far below it).
+    static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (total, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (a < 0 ? -StreamSample.maxCount : StreamSample.maxCount) : min(StreamSample.maxCount, max(-StreamSample.maxCount, total))
+    }
+
+    static func add(_ value: Int64, to total: inout Int64) { total = sum(total, value) }
 
     public var meanJitterMs: Double? { jitterCount > 0 ? jitterSumMs / Double(jitterCount) : nil }
     public var meanRttMs: Double? { rttCount > 0 ? rttSumMs / Double(rttCount) : nil }

@@ -45,12 +45,12 @@ public struct HealthDigest: Sendable {
             return
         }
         if var drop = openDrop, drop.endMs == startMs {
-            drop.endMs = startMs + sliceMs
+            drop.endMs = startMs.adding(saturating: sliceMs)
             drop.absorb(figures, limits)
             openDrop = drop
         } else {
             closeDrop()
-            var drop = QualityDrop(participantId: participantId, kind: kind, startMs: startMs, endMs: startMs + sliceMs,
+            var drop = QualityDrop(participantId: participantId, kind: kind, startMs: startMs, endMs: startMs.adding(saturating: sliceMs),
                                    reachesLastSlice: false, freezes: 0, causes: [])
             drop.absorb(figures, limits)
             openDrop = drop
@@ -66,7 +66,7 @@ public struct HealthDigest: Sendable {
     public var drops: [QualityDrop] {
         var all = closedDrops
         if var open = openDrop {
-            open.reachesLastSlice = open.endMs == lastSliceStartMs + sliceMs
+            open.reachesLastSlice = open.endMs == lastSliceStartMs.adding(saturating: sliceMs)
             all.append(open)
         }
         return all.sorted { ($0.startMs, $0.participantId, $0.kind.rawValue) < ($1.startMs, $1.participantId, $1.kind.rawValue) }
@@ -74,7 +74,7 @@ public struct HealthDigest: Sendable {
 
     private mutating func closeDrop() {
         guard var drop = openDrop else { return }
-        drop.reachesLastSlice = drop.endMs == lastSliceStartMs + sliceMs
+        drop.reachesLastSlice = drop.endMs == lastSliceStartMs.adding(saturating: sliceMs)
         closedDrops.append(drop)
         openDrop = nil
     }

@@ -23,7 +23,7 @@ public struct QualityDrop: Sendable, Hashable {
     /// The metrics that were poor in at least one slice, worst first by how far past the limit.
     public var causes: [QualityCause]
 
-    public var durationMs: Int64 { endMs - startMs }
+    public var durationMs: Int64 { endMs.subtracting(saturating: startMs) }
 }
 
 /// One metric that made slices poor, with its worst value.

@@ -35,6 +35,20 @@ struct FieldReader {
         return s
     }
 
+    /// An app-given ID (``IngestID``'s rules), or `nil` when the member is missing.
+    func optionalID(_ key: String, maxBytes: Int) throws(IngestValidationError) -> String? {
+        guard let id = try optionalString(key) else { return nil }
+        try IngestID.validate(id, name: key, field: path(key), maxBytes: maxBytes)
+        return id
+    }
+
+    func requiredID(_ key: String, maxBytes: Int) throws(IngestValidationError) -> String {
+        guard let id = try optionalID(key, maxBytes: maxBytes) else {
+            throw IngestValidationError(.missingField, "\(key) is required", field: path(key))
+        }
+        return id
+    }
+
     func optionalNumber(_ key: String) throws(IngestValidationError) -> Double? {
         guard let member = value[key], !member.isNull else { return nil }
         guard let n = member.double, n.isFinite else {
@@ -68,6 +82,15 @@ struct FieldReader {
             throw IngestValidationError(.invalidField, "\(key) must be an object", field: path(key))
         }
         return member
+    }
+
+    /// An object stored as it is (an event's or error's `data`), at most `maxBytes` serialized.
+    func optionalData(_ key: String, maxBytes: Int) throws(IngestValidationError) -> JSONValue? {
+        guard let object = try optionalObject(key) else { return nil }
+        guard object.serialized().utf8.count <= maxBytes else {
+            throw IngestValidationError(.invalidField, "\(key) is larger than \(maxBytes) bytes as JSON", field: path(key))
+        }
+        return object
     }
 
     func optionalBool(_ key: String) throws(IngestValidationError) -> Bool? {

@@ -1,7 +1,8 @@
 extension IngestMessage {
     /// Decodes a request body or WebSocket frame: one message object or an array of them.
     /// Field paths in errors start with `[i]` for an array element, and are bare for a single object.
-    public static func decodeBatch(_ value: JSONValue, maxMessages: Int = 10_000) throws(IngestValidationError) -> [IngestMessage] {
+    public static func decodeBatch(_ value: JSONValue, maxMessages: Int = 10_000,
+                                   limits: IngestLimits = IngestLimits()) throws(IngestValidationError) -> [IngestMessage] {
         switch value {
         case .array(let items):
             guard !items.isEmpty else {
@@ -14,18 +15,21 @@ extension IngestMessage {
             var out: [IngestMessage] = []
             out.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
-                out.append(try decode(item, path: "[\(i)]"))
+                out.append(try decode(item, path: "[\(i)]", limits: limits))
             }
             return out
         case .object:
-            return [try decode(value, path: "")]
+            return [try decode(value, path: "", limits: limits)]
         default:
             throw IngestValidationError(.invalidField, "expected a message object or an array of them", field: nil)
         }
     }
 
-    /// Decodes one message; `path` prefixes the field names of errors.
-    public static func decode(_ value: JSONValue, path: String = "") throws(IngestValidationError) -> IngestMessage {
+    /// Decodes one message; `path` prefixes the field names of errors. IDs follow ``IngestID``'s
+    /// rules with `limits.maxIDBytes`; times are checked by ``validateTimes(serverNowMs:limits:path:)``.
+    public static func decode(_ value: JSONValue, path: String = "",
+                              limits: IngestLimits = IngestLimits()) throws(IngestValidationError) -> IngestMessage {
+        let idBytes = limits.maxIDBytes
         var fields = FieldReader(value, path: path)
         guard case .object = value else {
             throw IngestValidationError(.invalidField, "a message must be a JSON object", field: path.isEmpty ? nil : path)
@@ -34,9 +38,8 @@ extension IngestMessage {
         let tsMs = try fields.requiredInt("ts", min: 0)
         switch type {
         case "join":
-            let participantId = try fields.requiredString("participantId")
-            let meetingId = try fields.optionalString("meetingId")
-            if let meetingId { try MeetingID.validate(meetingId, field: fields.path("meetingId")) }
+            let participantId = try fields.requiredID("participantId", maxBytes: idBytes)
+            let meetingId = try fields.optionalID("meetingId", maxBytes: idBytes)
             let seq = try fields.requiredInt("seq", min: 0)
             let join = Join(
                 name: try fields.optionalString("name"),
@@ -44,30 +47,29 @@ extension IngestMessage {
                 setupMs: try fields.optionalInt("setupMs", min: 0))
             return IngestMessage(meetingId: meetingId, participantId: participantId, seq: seq, tsMs: tsMs, payload: .join(join))
         case "leave", "stats", "event", "error":
-            let meetingId = try fields.requiredString("meetingId")
-            try MeetingID.validate(meetingId, field: fields.path("meetingId"))
-            let participantId = try fields.requiredString("participantId")
+            let meetingId = try fields.requiredID("meetingId", maxBytes: idBytes)
+            let participantId = try fields.requiredID("participantId", maxBytes: idBytes)
             let seq = try fields.requiredInt("seq", min: 0)
             let payload: Payload
             switch type {
             case "leave":
                 payload = .leave(reason: try fields.optionalString("reason") ?? "left")
             case "stats":
-                payload = .stats(try decodeStats(&fields))
+                payload = .stats(try decodeStats(&fields, idBytes: idBytes))
             case "event":
-                payload = .event(name: try fields.requiredString("name"), data: try fields.optionalObject("data") ?? .object([:]))
+                payload = .event(name: try fields.requiredString("name"), data: try fields.optionalData("data", maxBytes: maxDataBytes) ?? .object([:]))
             default:
                 payload = .error(try decodeFailure(&fields))
             }
             return IngestMessage(meetingId: meetingId, participantId: participantId, seq: seq, tsMs: tsMs, payload: payload)
         case "service":
-            let sessionId = try fields.optionalString("sessionId")
-            let meetingId = try fields.optionalString("meetingId")
+            let sessionId = try fields.optionalID("sessionId", maxBytes: idBytes)
+            let meetingId = try fields.optionalID("meetingId", maxBytes: idBytes)
             if meetingId == nil && sessionId == nil {
                 throw IngestValidationError(.missingField, "a service message names a meetingId or a sessionId",
                                             field: fields.path("meetingId"))
             }
-            let participantId = try fields.optionalString("participantId")
+            let participantId = try fields.optionalID("participantId", maxBytes: idBytes)
             let seq = participantId == nil ? nil : try fields.requiredInt("seq", min: 0)
             let service = try fields.requiredEnum("service", ServiceUse.Service.self)
             let action = try fields.requiredEnum("action", ServiceChange.Action.self)
@@ -106,7 +108,12 @@ extension IngestMessage {
             mobile: try hintFields.optionalBool("mobile"), platform: try hintFields.optionalString("platform"),
             platformVersion: try hintFields.optionalString("platformVersion"), model: try hintFields.optionalString("model"))
         let key = try hintFields.optionalArray("fullVersionList") != nil ? "fullVersionList" : "brands"
-        for (i, item) in (try hintFields.optionalArray(key) ?? []).enumerated() {
+        let brands = try hintFields.optionalArray(key) ?? []
+        // Browsers send three or four; the list is kept with the participant.
+        guard brands.count <= 32 else {
+            throw IngestValidationError(.invalidField, "\(key) holds at most 32 brands", field: hintFields.path(key))
+        }
+        for (i, item) in brands.enumerated() {
             let brandFields = FieldReader(item, path: "\(hintFields.path(key))[\(i)]")
             guard item.object != nil else {
                 throw IngestValidationError(.invalidField, "a brand must be an object {brand, version}",
@@ -118,9 +125,9 @@ extension IngestMessage {
         return hints
     }
 
-    private static func decodeStats(_ fields: inout FieldReader) throws(IngestValidationError) -> Stats {
-        let pc = try fields.requiredString("pc")
-        let remote = try fields.optionalString("remoteParticipantId")
+    private static func decodeStats(_ fields: inout FieldReader, idBytes: Int) throws(IngestValidationError) -> Stats {
+        let pc = try fields.requiredID("pc", maxBytes: idBytes)
+        let remote = try fields.optionalID("remoteParticipantId", maxBytes: idBytes)
         let labels = try fields.optionalObject("labels")
         let timestamp = try fields.optionalNumber("timestamp")
         let report = fields.value["report"].flatMap { $0.isNull ? nil : $0 }
@@ -153,6 +160,6 @@ extension IngestMessage {
             message: try fields.optionalString("message") ?? "",
             severity: try fields.optionalEnum("severity", SessionError.Severity.self) ?? .error,
             source: try fields.optionalEnum("source", SessionError.Source.self) ?? .sdk,
-            data: try fields.optionalObject("data") ?? .object([:]))
+            data: try fields.optionalData("data", maxBytes: maxDataBytes) ?? .object([:]))
     }
 }

@@ -10,6 +10,9 @@ public struct IngestValidationError: Error, Sendable, Hashable, CustomStringConv
         /// A `delta` for a peer connection whose previous report the server does not have.
         case fullReportRequired = "full_report_required"
         case tooManyMessages = "too_many_messages"
+        /// One of ``IngestLimits`` is reached (HTTP 429): the message is valid, but storing it
+        /// would grow what a key holder may grow beyond its bound.
+        case limitExceeded = "limit_exceeded"
     }
 
     public var code: Code
@@ -20,6 +23,12 @@ public struct IngestValidationError: Error, Sendable, Hashable, CustomStringConv
         self.code = code
         self.message = message
         self.field = field
+    }
+
+    /// The same error with its field under `path` (`seq` under `[3]` is `[3].seq`).
+    public func under(_ path: String) -> IngestValidationError {
+        guard !path.isEmpty else { return self }
+        return IngestValidationError(code, message, field: field.map { "\(path).\($0)" } ?? path)
     }
 
     public var description: String {

@@ -26,7 +26,7 @@ public struct Participant: Sendable, Hashable, Codable {
 
     /// Total time in the session over all attempts; an open attempt counts up to `nowMs`.
     public func durationMs(nowMs: Int64) -> Int64 {
-        attempts.reduce(0) { $0 + max(0, ($1.leftMs ?? max(nowMs, $1.joinedMs)) - $1.joinedMs) }
+        attempts.reduce(0) { $0.adding(saturating: max(0, ($1.leftMs ?? max(nowMs, $1.joinedMs)).subtracting(saturating: $1.joinedMs))) }
     }
 }
 

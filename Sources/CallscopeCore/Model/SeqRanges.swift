@@ -21,32 +21,50 @@ public struct SeqRanges: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public func contains(_ seq: Int64) -> Bool {
-        ranges.contains { $0.contains(seq) }
+        let i = firstRange(endingAtOrAbove: seq)
+        return i < ranges.count && ranges[i].contains(seq)
     }
 
-    /// Adds `seq`; returns `false` when it was already there (a duplicate).
+    /// Whether inserting `seq` would add a range (it touches none): what ``IngestLimits/maxSeqRanges``
+    /// bounds, so that a client skipping every other seq cannot grow the set without end.
+    public func wouldAddRange(_ seq: Int64) -> Bool {
+        let i = firstRange(endingAtOrAbove: seq &- 1)
+        guard i < ranges.count else { return true }
+        return ranges[i].lowerBound > seq &+ 1
+    }
+
+    /// Adds `seq`; returns `false` when it was already there (a duplicate). Finds its place by
+    /// binary search and merges with at most its two neighbours: O(log n) to find, and the
+    /// array shifts only when a range is added or two merge.
     @discardableResult
     public mutating func insert(_ seq: Int64) -> Bool {
-        if contains(seq) { return false }
-        var merged = seq...seq
-        var out: [ClosedRange<Int64>] = []
-        out.reserveCapacity(ranges.count + 1)
-        var placed = false
-        for r in ranges {
-            if r.upperBound &+ 1 == merged.lowerBound {
-                merged = r.lowerBound...merged.upperBound
-            } else if merged.upperBound &+ 1 == r.lowerBound {
-                merged = merged.lowerBound...r.upperBound
-            } else if r.upperBound < merged.lowerBound {
-                out.append(r)
-            } else {
-                if !placed { out.append(merged); placed = true }
-                out.append(r)
-            }
+        let i = firstRange(endingAtOrAbove: seq)
+        if i < ranges.count, ranges[i].contains(seq) { return false }
+        // ranges[i] (if any) starts above seq; ranges[i - 1] (if any) ends below it.
+        let joinsBelow = i > 0 && ranges[i - 1].upperBound &+ 1 == seq
+        let joinsAbove = i < ranges.count && ranges[i].lowerBound &- 1 == seq
+        switch (joinsBelow, joinsAbove) {
+        case (true, true):
+            ranges[i - 1] = ranges[i - 1].lowerBound...ranges[i].upperBound
+            ranges.remove(at: i)
+        case (true, false):
+            ranges[i - 1] = ranges[i - 1].lowerBound...seq
+        case (false, true):
+            ranges[i] = seq...ranges[i].upperBound
+        case (false, false):
+            ranges.insert(seq...seq, at: i)
         }
-        if !placed { out.append(merged) }
-        ranges = out
         return true
+    }
+
+    /// The index of the first range whose upper bound is ≥ `seq` (`ranges.count` when none).
+    private func firstRange(endingAtOrAbove seq: Int64) -> Int {
+        var low = 0, high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[mid].upperBound < seq { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// The highest seq below which nothing from the first stored seq on is missing.

@@ -25,13 +25,28 @@ public enum MeetingID {
         return parts.count == 3 && parts.allSatisfy { $0.count == 4 && $0.allSatisfy { ("a"..."z").contains($0) } }
     }
 
-    /// App-given IDs: 1–128 characters, no control characters (they end up in URLs and pages).
-    public static func validate(_ id: String, field: String) throws(IngestValidationError) {
-        guard !id.isEmpty, id.count <= maxLength else {
-            throw IngestValidationError(.invalidField, "meetingId must be 1 to \(maxLength) characters", field: field)
+    /// App-given IDs follow ``IngestID``'s rules.
+    public static func validate(_ id: String, field: String, maxBytes: Int = maxLength) throws(IngestValidationError) {
+        try IngestID.validate(id, name: "meetingId", field: field, maxBytes: maxBytes)
+    }
+}
+
+/// The rules every app-given ID (meeting, participant, peer connection) follows: 1 to
+/// `maxBytes` bytes of UTF-8 — bytes, not characters, since one character (a grapheme cluster)
+/// can carry any number of combining marks — and no control characters (C0, DEL, C1), since IDs
+/// end up in URLs, pages, logs and file names.
+public enum IngestID {
+    public static func validate(_ id: String, name: String, field: String,
+                                maxBytes: Int = MeetingID.maxLength) throws(IngestValidationError) {
+        guard !id.isEmpty, id.utf8.count <= maxBytes else {
+            throw IngestValidationError(.invalidField, "\(name) must be 1 to \(maxBytes) bytes of UTF-8", field: field)
         }
-        guard !id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw IngestValidationError(.invalidField, "meetingId must not contain control characters", field: field)
+        guard !id.unicodeScalars.contains(where: isControl) else {
+            throw IngestValidationError(.invalidField, "\(name) must not contain control characters", field: field)
         }
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

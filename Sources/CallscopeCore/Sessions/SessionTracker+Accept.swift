@@ -48,6 +48,7 @@ extension SessionTracker {
             let session = Session(id: newSessionId(), projectId: projectId, meetingId: meetingId, status: .ongoing,
                                   startMs: message.tsMs)
             live[key] = LiveSession(session: session, participants: [:], lastHeardMs: [:], openServices: [:])
+            ongoingByProject[projectId, default: 0] += 1
             recentlyEnded[key] = nil
             dirtySessions.insert(session.id)
         }

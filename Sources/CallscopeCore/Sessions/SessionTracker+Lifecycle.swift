@@ -45,6 +45,8 @@ extension SessionTracker {
         entry.endedAtServerMs = serverNowMs
         dirtySessions.insert(entry.session.id)
         live[key] = nil
+        ongoingByProject[key.projectId, default: 1] -= 1
+        if ongoingByProject[key.projectId] == 0 { ongoingByProject[key.projectId] = nil }
         recentlyEnded[key] = entry
     }
 

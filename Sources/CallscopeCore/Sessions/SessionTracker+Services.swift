@@ -7,7 +7,11 @@ extension SessionTracker {
         }
         let target: MeetingKey?
         if let sessionId = change.sessionId {
-            target = (live.first { $0.value.session.id == sessionId } ?? recentlyEnded.first { $0.value.session.id == sessionId })?.key
+            // Only inside the caller's own project: a session ID of another project is unknown here.
+            let named = { (entry: (key: MeetingKey, value: LiveSession)) in
+                entry.key.projectId == projectId && entry.value.session.id == sessionId
+            }
+            target = (live.first(where: named) ?? recentlyEnded.first(where: named))?.key
         } else if let meetingId = message.meetingId {
             let key = MeetingKey(projectId: projectId, meetingId: meetingId)
             target = live[key] != nil ? key : nil

@@ -34,6 +34,8 @@ public struct SessionTracker: Sendable {
     public var options: Options
     var live: [MeetingKey: LiveSession] = [:]
     var recentlyEnded: [MeetingKey: LiveSession] = [:]
+    /// `live`'s sessions per project, kept in step with it (for ``IngestLimits/maxOngoingMeetingsPerProject``).
+    var ongoingByProject: [String: Int] = [:]
     var dirtySessions: Set<String> = []
     var dirtyParticipants: Set<ParticipantKey> = []
     var pendingServices: [ServiceUse] = []
@@ -55,6 +57,7 @@ public struct SessionTracker: Sendable {
             let key = MeetingKey(projectId: entry.session.projectId, meetingId: entry.session.meetingId)
             var open: [ServiceUse.Service: ServiceUse] = [:]
             for use in entry.services where use.stoppedMs == nil { open[use.service] = use }
+            if live[key] == nil { ongoingByProject[key.projectId, default: 0] += 1 }
             live[key] = LiveSession(
                 session: entry.session,
                 participants: Dictionary(entry.participants.map { ($0.participantId, $0) }, uniquingKeysWith: { a, _ in a }),

@@ -29,6 +29,9 @@ public struct PeerConnectionStats: Sendable {
     /// The last full report, after delta application; `nil` before the first full report.
     public private(set) var lastReport: StatsReport?
     private var rtpCounters = RtpCounterStore()
+    /// Stats of the last report ingested that gave no sample because their `timestamp` was out of
+    /// range (see ``StreamContext/messageTsMs``).
+    public private(set) var droppedStats = 0
     private var remoteCounters: [String: RemoteRtpCounters] = [:]
 
     public init(options: StatsDerivationOptions = StatsDerivationOptions()) {
@@ -46,7 +49,11 @@ public struct PeerConnectionStats: Sendable {
     /// Ingests a full report (an array of stat objects or an object keyed by id; see
     /// `StatsReport.init(parsing:)`) and returns the stream samples it yields.
     public mutating func ingest(report: JSONValue, context: StreamContext) throws(StatsInputError) -> [DerivedSample] {
-        ingest(try StatsReport(parsing: report), context: context)
+        let parsed = try StatsReport(parsing: report)
+        guard parsed.count <= options.maxStatsPerReport else {
+            throw StatsInputError(field: "report", message: "a report holds at most \(options.maxStatsPerReport) stats, this one \(parsed.count)")
+        }
+        return ingest(parsed, context: context)
     }
 
     /// Ingests a delta against the last report (see `StatsReport.apply(delta:timestampMs:)` for
@@ -59,7 +66,7 @@ public struct PeerConnectionStats: Sendable {
             throw StatsInputError(field: "delta",
                                   message: "no previous report for this peer connection to apply the delta to; send a full report")
         }
-        try lastReport?.apply(delta: delta, timestampMs: timestampMs)
+        try lastReport?.apply(delta: delta, timestampMs: timestampMs, maxStats: options.maxStatsPerReport)
         return derive(context: context)
     }
 
@@ -75,6 +82,7 @@ public struct PeerConnectionStats: Sendable {
                                        rtp: rtpCounters, previousRemote: remoteCounters)
         rtpCounters = RtpCounterStore()  // the pass holds the only reference: updates stay in place
         let samples = pass.run()
+        droppedStats = pass.droppedStats
         rtpCounters = pass.rtp
         remoteCounters = pass.remote
         return samples

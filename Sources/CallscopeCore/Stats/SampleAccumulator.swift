@@ -136,6 +136,7 @@ struct SampleAccumulator {
             sample.frameHeight = largest.frameHeight.flatMap(Int.init(saturating:))
             sample.qualityLimitation = largest.qualityLimitation
         }
+        sample.bound()
         return sample
     }
 }

@@ -9,6 +9,11 @@ public struct StatsDerivationOptions: Sendable, Hashable {
     /// that tick): a rate over a long gap (a tab in the background, a reconnect) would average
     /// away what happened and hide the gap on the graph.
     public var maxGapMs: Double = 15_000
+    /// A stat whose `timestamp` is further than this from its message's `ts` gives no sample
+    /// (``IngestLimits/maxStatTimestampSkewMs``).
+    public var maxStatTimestampSkewMs: Double = 86_400_000
+    /// Stat objects a report may hold, after a delta is applied (``IngestLimits/maxStatsPerReport``).
+    public var maxStatsPerReport = 1_000
 
     public init(maxGapMs: Double = 15_000) {
         self.maxGapMs = maxGapMs

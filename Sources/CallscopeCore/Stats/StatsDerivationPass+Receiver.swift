@@ -31,7 +31,7 @@ extension StatsDerivationPass {
         guard let kind = MediaKindResolver.kind(rtp: stat, label: label, track: track, mediaSource: nil,
                                                 report: report) else { return nil }
         let senderId = label.remoteParticipantId ?? context.remoteParticipantId
-            ?? "unknown:\(mid ?? ssrc.map { String($0) } ?? id)"
+            ?? "unknown:\(String(decoding: (mid ?? ssrc.map { String($0) } ?? id).utf8.prefix(64), as: UTF8.self))"
         let key = StreamKey(senderId: senderId, receiverId: context.participantId, kind: kind)
 
         figures = RtpFigures(statId: id, tsMs: tsMs)

@@ -12,6 +12,8 @@ struct StatsDerivationPass {
     var rtp: RtpCounterStore
     /// Remote counters to remember for the next report (filled during `run()`).
     var remote: [String: RemoteRtpCounters] = [:]
+    /// Stats skipped because their `timestamp` is outside the window (see `timestamp(_:)`).
+    var droppedStats = 0
     /// `candidatePairRttMs` of the last transport asked about: every rtp stat of a connection
     /// usually shares one transport, so its pair is looked up once per pass, not once per stat.
     private var lastPairRtt: (transportId: String?, rttMs: Double?)?
@@ -51,9 +53,23 @@ struct StatsDerivationPass {
     // MARK: - Shared
 
     /// The stat's `timestamp` as the sample time; `nil` (skip the stat) when it has none, since a
-    /// sample cannot be placed on the time axis without one.
-    func timestamp(_ stat: StatRecord) -> (ms: Double, tsMs: Int64)? {
-        guard let ms = stat.number(.timestamp), let tsMs = Int64(saturating: ms) else { return nil }
+    /// sample cannot be placed on the time axis without one, or when it is further than
+    /// `options.maxStatTimestampSkewMs` from its message's `ts` (counted in `droppedStats`): a time
+    /// of ±1e300 would otherwise reach every sum and axis that the sample feeds.
+    mutating func timestamp(_ stat: StatRecord) -> (ms: Double, tsMs: Int64)? {
+        guard let ms = stat.number(.timestamp) else { return nil }
+        if let reference = context.messageTsMs {
+            guard abs(ms - Double(reference)) <= options.maxStatTimestampSkewMs else {
+                droppedStats += 1
+                return nil
+            }
+        } else {
+            guard ms >= 0, ms <= StreamSample.maxTimeMs else {
+                droppedStats += 1
+                return nil
+            }
+        }
+        guard let tsMs = Int64(saturating: ms) else { return nil }
         return (ms, tsMs)
     }
 

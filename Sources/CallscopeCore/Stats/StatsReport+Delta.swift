@@ -31,7 +31,8 @@ extension StatsReport {
     /// report["T01"]?["bytesSent"]   // .number(25)
     /// report["T01"]?["timestamp"]   // .number(1_700_000_001_000)
     /// ```
-    public mutating func apply(delta: JSONValue, timestampMs: Double?) throws(StatsInputError) {
+    /// A delta that would leave more than `maxStats` stats in the report is refused whole.
+    public mutating func apply(delta: JSONValue, timestampMs: Double?, maxStats: Int = .max) throws(StatsInputError) {
         guard case .object(let entries) = delta else {
             throw StatsInputError(field: "delta", message: "expected an object keyed by stat id")
         }
@@ -61,6 +62,13 @@ extension StatsReport {
             default:
                 throw StatsInputError(field: "delta.\(id)", message: "expected a stat object or null")
             }
+        }
+
+        var added = 0, removed = 0
+        for update in updates where update.slot == nil { added += 1 }
+        for id in removals where records.index(forKey: id) != nil { removed += 1 }
+        guard records.count - removed + added <= maxStats else {
+            throw StatsInputError(field: "delta", message: "the report would hold more than \(maxStats) stats")
         }
 
         // Stats whose entry carries its own timestamp keep it; usually none, so no allocation.

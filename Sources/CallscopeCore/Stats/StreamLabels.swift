@@ -28,15 +28,17 @@ public struct StreamLabels: Sendable, Hashable {
 
     /// Parses the message's `labels` object; `null` means no labels. Errors name the field, e.g.
     /// `labels.mid.1.kind`.
-    public init(parsing value: JSONValue) throws(StatsInputError) {
+    /// Each section holds at most `maxPerSection` entries; a `remoteParticipantId` follows
+    /// ``IngestID``'s rules.
+    public init(parsing value: JSONValue, maxPerSection: Int = 256) throws(StatsInputError) {
         self.init()
         switch value {
         case .null:
             return
         case .object(let sections):
-            byMid = try Self.section(sections["mid"], path: "labels.mid")
-            byTrackIdentifier = try Self.section(sections["trackIdentifier"], path: "labels.trackIdentifier")
-            let bySsrcText = try Self.section(sections["ssrc"], path: "labels.ssrc")
+            byMid = try Self.section(sections["mid"], path: "labels.mid", max: maxPerSection)
+            byTrackIdentifier = try Self.section(sections["trackIdentifier"], path: "labels.trackIdentifier", max: maxPerSection)
+            let bySsrcText = try Self.section(sections["ssrc"], path: "labels.ssrc", max: maxPerSection)
             for (text, label) in bySsrcText {
                 guard let ssrc = Int64(text), ssrc >= 0, ssrc <= 4_294_967_295 else {
                     throw StatsInputError(field: "labels.ssrc.\(text)", message: "expected an SSRC (an integer from 0 to 4294967295) as the key")
@@ -63,11 +65,14 @@ public struct StreamLabels: Sendable, Hashable {
         return merged
     }
 
-    private static func section(_ value: JSONValue?, path: String) throws(StatsInputError) -> [String: StreamLabel] {
+    private static func section(_ value: JSONValue?, path: String, max: Int) throws(StatsInputError) -> [String: StreamLabel] {
         switch value {
         case nil, .null?:
             return [:]
         case .object(let entries)?:
+            guard entries.count <= max else {
+                throw StatsInputError(field: path, message: "a label section holds at most \(max) entries, this one \(entries.count)")
+            }
             var labels = [String: StreamLabel](minimumCapacity: entries.count)
             for (handle, entry) in entries {
                 labels[handle] = try label(entry, path: "\(path).\(handle)")
@@ -85,7 +90,13 @@ public struct StreamLabels: Sendable, Hashable {
         var label = StreamLabel()
         switch members["remoteParticipantId"] {
         case nil, .null?: break
-        case .string(let id)?: label.remoteParticipantId = id
+        case .string(let id)?:
+            do {
+                try IngestID.validate(id, name: "remoteParticipantId", field: path + ".remoteParticipantId")
+            } catch {
+                throw StatsInputError(field: path + ".remoteParticipantId", message: error.message)
+            }
+            label.remoteParticipantId = id
         default: throw StatsInputError(field: path + ".remoteParticipantId", message: "expected a string")
         }
         switch members["kind"] {

@@ -1,3 +1,4 @@
+import CallscopeCore
 import Hummingbird
 import HummingbirdCore
 
@@ -15,6 +16,22 @@ struct QueryReader {
         guard let s = string(name) else { return nil }
         guard let n = Int64(s) else { throw APIError.badRequest("\(name) must be an integer", field: name) }
         return n
+    }
+
+    /// A time in ms since the epoch, from 1970 to year 9999 (``EpochTime``): 400 naming the
+    /// parameter otherwise, so that no window arithmetic on it can overflow.
+    func time(_ name: String) throws -> Int64? {
+        guard let ms = try int(name) else { return nil }
+        guard EpochTime.range.contains(ms) else {
+            throw APIError.badRequest("\(name) must be ms since the epoch from 0 to \(EpochTime.maxMs) (years 1970–9999)",
+                                      field: name)
+        }
+        return ms
+    }
+
+    /// `from` and `to` as times (both optional).
+    func timeRange() throws -> (fromMs: Int64?, toMs: Int64?) {
+        (try time("from"), try time("to"))
     }
 
     func bool(_ name: String) throws -> Bool? {

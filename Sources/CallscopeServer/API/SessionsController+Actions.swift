@@ -19,7 +19,7 @@ extension SessionsController {
     func kick(session: Session, participantId pid: String, reason: String?, actor: String) async throws -> APIModels.KickDTO {
         guard session.status == .ongoing else { throw APIError.conflict("session \(session.id) has ended", field: "sessionId") }
         do {
-            try await pipeline.kick(session: session, participantId: pid, by: actor, serverNowMs: Clock.nowMs())
+            try await pipeline.kick(session: session, participantId: pid, by: actor, serverNowMs: clock.nowMs())
         } catch let refusal as KickRefusal {
             switch refusal {
             case .sessionNotOngoing: throw APIError.conflict("session \(session.id) has ended", field: "sessionId")
@@ -31,7 +31,7 @@ extension SessionsController {
         let notice = KickNotice(meetingId: session.meetingId, participantId: pid, reason: reason ?? "removed by \(actor)")
         let delivered = await connections.deliver(
             notice, to: ParticipantAddress(projectId: session.projectId, meetingId: session.meetingId, participantId: pid),
-            nowMs: Clock.nowMs())
+            nowMs: clock.nowMs())
         return APIModels.KickDTO(
             sessionId: session.id, participantId: pid, kicked: true, delivered: delivered,
             note: delivered
@@ -65,7 +65,7 @@ extension SessionsController {
         }
         let service = try Self.enumField(value, "service", ServiceUse.Service.self)
         let action = try Self.enumField(value, "action", IngestMessage.ServiceChange.Action.self)
-        var ts = Clock.nowMs()
+        var ts = clock.nowMs()
         if let t = value["ts"], !t.isNull {
             guard let n = t.double, n >= 0, n < 9e15 else {
                 throw APIError.badRequest("ts must be ms since the epoch", field: "ts")
@@ -74,7 +74,7 @@ extension SessionsController {
         }
         let stored = try await pipeline.recordService(
             IngestMessage.ServiceChange(service: service, action: action, sessionId: session.id),
-            session: session, tsMs: ts, serverNowMs: Clock.nowMs())
+            session: session, tsMs: ts, serverNowMs: clock.nowMs())
         guard stored else { throw APIError.conflict("session \(session.id) has ended", field: "sessionId") }
         return .init(items: try await store.services(sessionId: session.id).map(Self.dto))
     }

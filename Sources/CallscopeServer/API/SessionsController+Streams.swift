@@ -19,7 +19,8 @@ extension SessionsController {
         }
         let q = QueryReader(request)
         let side = try q.enumValue("side", StreamSide.self)
-        let samples = try await store.samples(streamId: streamId, side: side, fromMs: try q.int("from"), toMs: try q.int("to"))
+        let (fromMs, toMs) = try q.timeRange()
+        let samples = try await store.samples(streamId: streamId, side: side, fromMs: fromMs, toMs: toMs)
         return APIModels.SamplesDTO(stream: Self.dto(stream), samples: samples)
     }
 

@@ -11,6 +11,8 @@ struct SessionsController: Sendable {
     /// Length of a health slice, as ingest cuts them (`ServerConfiguration.healthSliceMs`).
     let sliceMs: Int64
     let connections: CollectorConnections
+    /// The server's clock (ingest's): kicks and services are stamped with it.
+    var clock = WallClock.system
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("sessions", use: list)
@@ -33,8 +35,7 @@ struct SessionsController: Sendable {
         var query = SessionQuery(projectId: context.apiToken?.projectId)
         query.meetingId = q.string("meetingId")
         query.status = try q.enumValue("status", Session.Status.self)
-        query.fromMs = try q.int("from")
-        query.toMs = try q.int("to")
+        (query.fromMs, query.toMs) = try q.timeRange()
         query.participant = q.string("participant")
         query.hasErrors = try q.bool("hasErrors")
         query.limit = try q.int("limit").map { Int($0) } ?? 50
@@ -42,7 +43,7 @@ struct SessionsController: Sendable {
         guard (1...500).contains(query.limit) else { throw APIError.badRequest("limit must be 1 to 500", field: "limit") }
         guard query.offset >= 0 else { throw APIError.badRequest("offset must not be negative", field: "offset") }
         let page = try await store.sessions(query)
-        let now = Clock.nowMs()
+        let now = clock.nowMs()
         return APIModels.SessionListDTO(
             sessions: page.sessions.map { summary in
                 let s = summary.session
@@ -66,7 +67,7 @@ struct SessionsController: Sendable {
         let services = try await store.services(sessionId: session.id)
         let digest = if let known { known } else { try await healthDigest(of: session) }
         let health = digest.summaries
-        let now = session.endMs ?? Clock.nowMs()
+        let now = session.endMs ?? clock.nowMs()
         let participantMs = people.reduce(Int64(0)) { $0 + $1.durationMs(nowMs: now) }
         return APIModels.SessionDTO(
             sessionId: session.id, meetingId: session.meetingId, status: session.status.rawValue,
@@ -85,7 +86,7 @@ struct SessionsController: Sendable {
     @Sendable func participants(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.ParticipantRowDTO> {
         let session = try await session(request, context)
         let health = try await healthDigest(of: session).summaries
-        let now = session.endMs ?? Clock.nowMs()
+        let now = session.endMs ?? clock.nowMs()
         return .init(items: try await store.participants(sessionId: session.id).map {
             row($0, health: health[$0.participantId] ?? [], nowMs: now)
         })
@@ -103,7 +104,7 @@ struct SessionsController: Sendable {
             throw APIError.notFound("participant \(pid)", field: "participantId")
         }
         let slices = try await store.healthSlices(sessionId: session.id, participantId: pid)
-        let now = session.endMs ?? Clock.nowMs()
+        let now = session.endMs ?? clock.nowMs()
         let byKind = Dictionary(grouping: slices, by: \.kind)
         let summaries = HealthSummary.summaries(of: slices, limits: limits)
         let sidebar = APIModels.ParticipantDTO(

@@ -19,21 +19,24 @@ struct Authenticator: Sendable {
     }
 
     /// `Authorization: Bearer <secret>`, else the `key` query parameter (browsers cannot set
-    /// headers on a WebSocket).
-    static func secret(of request: Request) -> String? {
+    /// headers on a WebSocket); `inHeader` says which.
+    static func secret(of request: Request) -> (secret: String, inHeader: Bool)? {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingSpaces() }
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return (String(parts[1]).trimmingSpaces(), true) }
         }
-        return request.uri.queryParameters.get("key")
+        return request.uri.queryParameters.get("key").map { ($0, false) }
     }
 
+    /// An ingest key from the header or `?key=`; an API token (a backend's service messages) from
+    /// the `Authorization` header only: a secret in a URL ends up in logs, proxies and histories,
+    /// which is acceptable for a write-only public key and not for a token that reads.
     func ingestCaller(_ request: Request) async throws -> IngestCaller {
-        guard let secret = Self.secret(of: request), !secret.isEmpty else {
+        guard case let (secret, inHeader)? = Self.secret(of: request).flatMap({ $0.secret.isEmpty ? nil : $0 }) else {
             throw APIError.unauthorized("an ingest key is required: Authorization: Bearer <key> or ?key=<key>")
         }
         if let project = try await store.project(ingestKey: secret) { return .collector(project) }
-        if let token = try await store.apiToken(hash: Credentials.hash(secret)) {
+        if inHeader, let token = try await store.apiToken(hash: Credentials.hash(secret)) {
             let projects = try await store.projects()
             if let project = projects.first(where: { $0.id == token.projectId }) ?? projects.first {
                 return .backend(project)

@@ -51,10 +51,10 @@ struct IngestController: Sendable {
                            message: "the request body is over the limit of \(configuration.maxBodyBytes) bytes")
         }
         let location = locator.location(peer: context.remoteAddress, headers: request.headers)
-        var reply = await handler.handle(body: body.readableBytesView, caller: caller, serverNowMs: Clock.nowMs(),
+        var reply = await handler.handle(body: body.readableBytesView, caller: caller, serverNowMs: configuration.clock.nowMs(),
                                          location: location)
         // A collector on the HTTP fallback has no channel to push into: its kicks ride on its answers.
-        let kicks = await connections.takePending(Self.acked(reply, projectId: caller.project.id), nowMs: Clock.nowMs())
+        let kicks = await connections.takePending(Self.acked(reply, projectId: caller.project.id), nowMs: configuration.clock.nowMs())
         if !kicks.isEmpty { reply.members["kicks"] = .array(kicks.map(\.json)) }
         return Response(status: reply.status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: reply.httpBody)))
@@ -70,8 +70,10 @@ struct IngestController: Sendable {
     /// arrive, and each is answered once its commit is durable, so a client that keeps several
     /// frames in flight has them written together. A frame over the size limit closes the
     /// connection with WebSocket code 1009 (the client resends after reconnecting, in smaller batches).
-    /// The connection speaks for the participant named in its URL and for every participant its
-    /// answers acknowledge; kicks for them are pushed between answers.
+    /// The connection speaks for every participant its answers acknowledge — never for one it only
+    /// names in its URL, which anybody holding the public key could do — and kicks for them are
+    /// pushed between answers. At most `maxCollectorFramesInFlight` frames are read ahead of their
+    /// answers: a client that does not read its answers stops being read.
     private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                        caller: Authenticator.IngestCaller, query: Parameters, location: String?,
                        logger: Logger) async throws {
@@ -79,13 +81,10 @@ struct IngestController: Sendable {
         let projectId = caller.project.id
         let connection = await connections.open { queue.yield(.push($0)) }
         defer { Task { [connections] in await connections.close(connection) } }
-        if let meetingId = query.get("meetingId"), let participantId = query.get("participantId"),
-           !meetingId.isEmpty, !participantId.isEmpty {
-            await connections.attach(connection, to: ParticipantAddress(projectId: projectId, meetingId: meetingId,
-                                                                       participantId: participantId), nowMs: Clock.nowMs())
-        }
+        let window = FramesInFlight(limit: configuration.connectionLimits.maxCollectorFramesInFlight)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [connections] in
+                defer { window.close() }
                 var known = Set<ParticipantAddress>()
                 for await item in outgoing {
                     switch item {
@@ -94,21 +93,23 @@ struct IngestController: Sendable {
                     case .answer(let pending):
                         let reply = await pending.reply()
                         try await outbound.write(.text(reply.frame))
+                        window.leave()
                         for address in Self.acked(reply, projectId: projectId) where known.insert(address).inserted {
-                            await connections.attach(connection, to: address, nowMs: Clock.nowMs())
+                            await connections.attach(connection, to: address, nowMs: configuration.clock.nowMs())
                         }
                     }
                 }
             }
             defer { queue.finish() }
             for try await message in inbound.messages(maxSize: configuration.maxBodyBytes) {
+                await window.enter()
                 switch message {
                 case .text(let text):
-                    queue.yield(.answer(await handler.stage(body: text.utf8, caller: caller, serverNowMs: Clock.nowMs(),
+                    queue.yield(.answer(await handler.stage(body: text.utf8, caller: caller, serverNowMs: configuration.clock.nowMs(),
                                                             location: location)))
                 case .binary(let buffer):
                     queue.yield(.answer(await handler.stage(body: buffer.readableBytesView, caller: caller,
-                                                            serverNowMs: Clock.nowMs(), location: location)))
+                                                            serverNowMs: configuration.clock.nowMs(), location: location)))
                 }
             }
             queue.finish()
@@ -127,5 +128,6 @@ struct IngestController: Sendable {
 
 /// Wall-clock milliseconds since the epoch.
 enum Clock {
+    // Read through ``ServerConfiguration/clock`` (``WallClock``) where client times are compared with it.
     static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -31,9 +31,10 @@ extension IngestPipeline {
                 result.assignedMeetingIds[pid] = generated
                 message.meetingId = generated
             }
-            if message.meetingId == nil, case .service(let change) = message.payload, let sessionId = change.sessionId {
-                // A backend names the session; its meeting decides the shard.
-                message.meetingId = try await store.session(id: sessionId)?.meetingId
+            if message.meetingId == nil, case .service(let change) = message.payload, let sessionId = change.sessionId,
+               let named = try await store.session(id: sessionId), named.projectId == projectId {
+                // A backend names the session, of its own project only; its meeting decides the shard.
+                message.meetingId = named.meetingId
             }
             routed.append((index, message))
         }

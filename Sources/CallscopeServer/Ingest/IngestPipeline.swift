@@ -28,19 +28,30 @@ public final class IngestPipeline: Sendable {
         public var fpsJudgedFromSenderFps: Double = 15
         /// Parallel shards; one per core by default.
         public var shards = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        /// What a key holder may grow; also sets `derivation`'s stat limits.
+        public var limits = IngestLimits() {
+            didSet {
+                derivation.maxStatTimestampSkewMs = Double(limits.maxStatTimestampSkewMs)
+                derivation.maxStatsPerReport = limits.maxStatsPerReport
+            }
+        }
         public init() {}
     }
 
     let store: any AnalyticsStore
     let shards: [IngestShard]
     let observers = CommitObservers()
+    /// What every shard holds per project, for the limits that span shards.
+    let usage = ProjectUsage()
 
     public init(store: any AnalyticsStore, options: Options = Options(), logger: Logger = Logger(label: "callscope.ingest")) {
         self.store = store
         let observers = self.observers
         let committer = BatchCommitter(store: store)
-        shards = (0..<max(1, options.shards)).map { _ in
-            IngestShard(committer: committer, options: options, logger: logger, onCommit: { observers.notify($0) })
+        let usage = self.usage
+        shards = (0..<max(1, options.shards)).map { index in
+            IngestShard(index: index, committer: committer, options: options, usage: usage, logger: logger,
+                        onCommit: { observers.notify($0) })
         }
     }
 

@@ -62,7 +62,7 @@ struct IngestRequestHandler: Sendable {
         } catch {
             return PendingReply(state: .ready(Self.failure(APIError(.badRequest, code: "invalid_json", message: "\(error)"))))
         }
-        let (decoded, rejected) = decodePrefix(parsed)
+        let (decoded, rejected) = decodePrefix(parsed, serverNowMs: serverNowMs)
         var messages = decoded
         if let location { Self.fillLocation(location, into: &messages) }
         if case .backend = caller, let i = messages.firstIndex(where: { if case .service = $0.payload { false } else { true } }) {
@@ -89,15 +89,28 @@ struct IngestRequestHandler: Sendable {
             "field": error.field.map(JSONValue.string) ?? .null,
             "index": .number(Double(rejected.index)),
         ])
-        let status: HTTPResponse.Status = error.code == .tooManyMessages ? .contentTooLarge : .badRequest
+        let status: HTTPResponse.Status = switch error.code {
+        case .tooManyMessages: .contentTooLarge
+        case .limitExceeded: .tooManyRequests
+        default: .badRequest
+        }
         return Reply(status: status, members: members)
     }
 
     /// Decodes messages in order up to the first bad one: the good ones before it are stored.
-    private func decodePrefix(_ value: JSONValue) -> ([IngestMessage], (index: Int, error: IngestValidationError)?) {
+    /// This is the edge: IDs, strings and every client time (``IngestMessage/validateTimes(serverNowMs:limits:path:)``)
+    /// are checked here, once.
+    private func decodePrefix(_ value: JSONValue, serverNowMs: Int64)
+        -> ([IngestMessage], (index: Int, error: IngestValidationError)?) {
+        let limits = configuration.ingestLimits
+        func decode(_ item: JSONValue, path: String) throws(IngestValidationError) -> IngestMessage {
+            let message = try IngestMessage.decode(item, path: path, limits: limits)
+            try message.validateTimes(serverNowMs: serverNowMs, limits: limits, path: path)
+            return message
+        }
         guard let items = value.array else {
             do {
-                return ([try IngestMessage.decode(value)], nil)
+                return ([try decode(value, path: "")], nil)
             } catch {
                 return ([], (0, error))
             }
@@ -113,7 +126,7 @@ struct IngestRequestHandler: Sendable {
         messages.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
             do {
-                messages.append(try IngestMessage.decode(item, path: "[\(i)]"))
+                messages.append(try decode(item, path: "[\(i)]"))
             } catch {
                 return (messages, (i, error))
             }
@@ -145,6 +158,7 @@ struct IngestRequestHandler: Sendable {
             "stored": .number(Double(result.stored)),
             "duplicates": .number(Double(result.duplicates)),
         ]
+        if result.droppedStats > 0 { members["droppedStats"] = .number(Double(result.droppedStats)) }
         if !result.ignored.isEmpty {
             members["ignored"] = .array(result.ignored.map {
                 .object(["index": .number(Double($0.index)), "reason": .string($0.reason)])

@@ -15,6 +15,8 @@ public struct IngestResult: Sendable {
     public var assignedMeetingIds: [String: String] = [:]
     public var stored = 0
     public var duplicates = 0
+    /// Stats left out of stored reports because their `timestamp` was out of range.
+    public var droppedStats = 0
     /// Messages acknowledged without being stored, with the reason (index in the batch).
     public var ignored: [(index: Int, reason: String)] = []
     /// The first message refused; messages after it were not looked at.
@@ -30,6 +32,7 @@ public struct IngestResult: Sendable {
         assignedMeetingIds.merge(other.assignedMeetingIds) { a, _ in a }
         stored += other.stored
         duplicates += other.duplicates
+        droppedStats += other.droppedStats
         ignored += other.ignored
         rejected = rejected ?? other.rejected
     }

@@ -7,12 +7,13 @@ import ServiceLifecycle
 struct IngestService: Service {
     let pipeline: IngestPipeline
     let intervalMs: Int64
+    let clock: WallClock
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await pipeline.expire(serverNowMs: Clock.nowMs())
+                try await pipeline.expire(serverNowMs: clock.nowMs())
             } catch {
                 logger.error("session time-out check failed: \(error)")
             }

@@ -33,6 +33,8 @@ extension IngestShard {
                 ?? senderFps[sessionId]?[StreamKey(senderId: d.key.senderId, receiverId: nil, kind: d.key.kind)]
             judgeFps = d.key.kind.isVideo && (sent ?? options.fpsJudgedFromSenderFps) >= options.fpsJudgedFromSenderFps
         }
+        // Sample times are within a day of the message's `ts`, itself within a day of the server's
+        // clock (checked at the edge), so this cannot overflow; the slice starts at or below the time.
         let start = d.sample.tsMs - ((d.sample.tsMs % options.healthSliceMs) + options.healthSliceMs) % options.healthSliceMs
         let key = HealthKey(sessionId: sessionId, participantId: participantId, kind: d.key.kind, startMs: start)
         pendingHealth[key, default: HealthAccumulator()].add(d.sample, judgeFps: judgeFps)
@@ -110,6 +112,7 @@ extension IngestShard {
                 logger.error("commit failed; requests of generations \(generation)...\(collecting) refused: \(error)")
                 tracker = committedTracker
                 for key in touchedInFlight.union(touchedPending) { peerConnections[key] = nil }
+                recountPeerConnections()
                 touchedInFlight = []
                 touchedPending = []
                 pending = IngestBatch()
@@ -132,6 +135,7 @@ extension IngestShard {
         let idleLimit = 4 * options.sessionTimeoutMs
         peerConnections = peerConnections.filter { serverNowMs - $0.value.lastUsedServerMs <= idleLimit }
         collectTrackerChanges()
+        recountPeerConnections()
         if !pending.isEmpty { try await commitPending() }
     }
 }

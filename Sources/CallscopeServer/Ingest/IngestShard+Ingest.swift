@@ -11,17 +11,28 @@ extension IngestShard {
                batchIsArray: Bool) -> (result: IngestResult, generation: Int) {
         var result = IngestResult()
         for (index, message) in messages {
+            let path = batchIsArray ? "[\(index)]" : ""
+            // The limits are asked first, so that a refused message changes nothing.
+            if let refusal = tracker.admission(message, projectId: projectId, limits: options.limits, ongoingInProject: {
+                tracker.ongoingSessionCount(projectId: projectId) + usage.ongoingMeetings(projectId: projectId, besides: index)
+            }) {
+                result.rejected = (index, refusal.under(path))
+                break
+            }
             // Stats are derived before routing so that a refused report changes no state at all,
             // and never for a duplicate, whose old counters would look like a reset.
             var derived: [DerivedSample] = []
             if case .stats(let stats) = message.payload, !tracker.isDuplicate(message, projectId: projectId) {
                 do {
                     derived = try derive(stats, message: message, projectId: projectId, serverNowMs: serverNowMs,
-                                         path: batchIsArray ? "[\(index)]" : "")
+                                         path: path)
                 } catch {
                     result.rejected = (index, error)
                     break
                 }
+                result.droppedStats += peerConnections[PeerConnectionKey(
+                    projectId: projectId, meetingId: message.meetingId ?? "", participantId: message.participantId ?? "",
+                    pc: stats.pc)]?.stats.droppedStats ?? 0
             }
             let routed = tracker.accept(message, projectId: projectId, serverNowMs: serverNowMs,
                                         newSessionId: { SessionID.generate(nowMs: serverNowMs) })
@@ -38,6 +49,7 @@ extension IngestShard {
             }
         }
         collectTrackerChanges()
+        publishUsage()
         return (result, stageCommit())
     }
 
@@ -47,15 +59,25 @@ extension IngestShard {
         let key = PeerConnectionKey(projectId: projectId, meetingId: meetingId, participantId: pid, pc: stats.pc)
         // Taken out of the dictionary while it changes, so that the report is not copied.
         let existing = peerConnections.removeValue(forKey: key)
+        if existing == nil {
+            let held = (peerConnectionsByProject[projectId] ?? 0) + usage.peerConnections(projectId: projectId, besides: index)
+            guard held < options.limits.maxPeerConnectionsPerProject else {
+                throw IngestValidationError(
+                    .limitExceeded,
+                    "the project has \(held) peer connections reporting, the most it may have (--max-peer-connections)",
+                    field: path.isEmpty ? "pc" : "\(path).pc")
+            }
+        }
         var entry = existing ?? PeerConnectionEntry(
             stats: PeerConnectionStats(options: options.derivation), labelsJSON: nil, labels: StreamLabels(),
             lastUsedServerMs: serverNowMs)
         do {
             if let labelsJSON = stats.labels, labelsJSON != entry.labelsJSON {
-                entry.labels = try StreamLabels(parsing: labelsJSON)
+                entry.labels = try StreamLabels(parsing: labelsJSON, maxPerSection: options.limits.maxLabelsPerSection)
                 entry.labelsJSON = labelsJSON
             }
-            let context = StreamContext(participantId: pid, remoteParticipantId: stats.remoteParticipantId, labels: entry.labels)
+            let context = StreamContext(participantId: pid, remoteParticipantId: stats.remoteParticipantId, labels: entry.labels,
+                                        messageTsMs: message.tsMs)
             let derived: [DerivedSample]
             switch stats.body {
             case .full(let report):
@@ -65,6 +87,7 @@ extension IngestShard {
             }
             entry.lastUsedServerMs = serverNowMs
             peerConnections[key] = entry
+            if existing == nil { peerConnectionsByProject[projectId, default: 0] += 1 }
             touchedPending.insert(key)
             return derived
         } catch {

@@ -38,8 +38,14 @@ actor IngestShard {
         var startMs: Int64
     }
 
+    let index: Int
     let committer: BatchCommitter
     let options: IngestPipeline.Options
+    let usage: ProjectUsage
+    /// `peerConnections` per project, kept in step with it.
+    var peerConnectionsByProject: [String: Int] = [:]
+    /// What this shard last told `usage`.
+    var published = ProjectUsage.Counts()
     let logger: Logger
     var tracker: SessionTracker
     var peerConnections: [PeerConnectionKey: PeerConnectionEntry] = [:]
@@ -66,10 +72,12 @@ actor IngestShard {
     var flushing = false
     let onCommit: @Sendable (IngestBatch) -> Void
 
-    init(committer: BatchCommitter, options: IngestPipeline.Options, logger: Logger,
+    init(index: Int, committer: BatchCommitter, options: IngestPipeline.Options, usage: ProjectUsage, logger: Logger,
          onCommit: @escaping @Sendable (IngestBatch) -> Void) {
+        self.index = index
         self.committer = committer
         self.options = options
+        self.usage = usage
         self.logger = logger
         self.onCommit = onCommit
         self.tracker = SessionTracker(options: .init(timeoutMs: options.sessionTimeoutMs))
@@ -89,9 +97,27 @@ actor IngestShard {
                                         participantId: snapshot.participantId, pc: snapshot.pcId)
             peerConnections[key] = PeerConnectionEntry(
                 stats: PeerConnectionStats(restoring: report, options: options.derivation), labelsJSON: labelsJSON,
-                labels: (try? labelsJSON.map(StreamLabels.init(parsing:))) ?? StreamLabels(), lastUsedServerMs: serverNowMs)
+                labels: (try? labelsJSON.map { try StreamLabels(parsing: $0) }) ?? StreamLabels(), lastUsedServerMs: serverNowMs)
         }
         committedTracker = tracker
+        recountPeerConnections()
+    }
+
+    /// Rebuilds `peerConnectionsByProject` from `peerConnections` (after whole-map changes) and publishes.
+    func recountPeerConnections() {
+        var counts: [String: Int] = [:]
+        for key in peerConnections.keys { counts[key.projectId, default: 0] += 1 }
+        peerConnectionsByProject = counts
+        publishUsage()
+    }
+
+    /// Tells the other shards what this one holds, when it changed.
+    func publishUsage() {
+        let counts = ProjectUsage.Counts(ongoingMeetings: tracker.ongoingByProjectCounts,
+                                         peerConnections: peerConnectionsByProject)
+        guard counts != published else { return }
+        published = counts
+        usage.publish(shard: index, counts)
     }
 
     /// The peer connections' last reports of ongoing sessions, once everything is committed.

@@ -100,6 +100,8 @@ extension SQLiteStore {
     }
 
     /// Adds each slice's figures to the stored slice of the same key (or stores it when new).
+    /// Counts stay at or below 2^53 (``StreamSample/maxCount``), as ``HealthAccumulator`` keeps
+    /// them: summed over many commits they would otherwise overflow into SQLite's REAL.
     static func addHealth(_ slices: [HealthSlice], _ db: Database) throws {
         guard !slices.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
@@ -108,20 +110,20 @@ extension SQLiteStore {
                 freeze_count, bitrate_sum_kbps, bitrate_count, sent_packets_expected, sent_packets_lost)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (session_id, participant_id, kind, start_ms) DO UPDATE SET
-                samples = samples + excluded.samples,
+                samples = min(samples + excluded.samples, 9007199254740992),
                 jitter_sum_ms = jitter_sum_ms + excluded.jitter_sum_ms,
-                jitter_count = jitter_count + excluded.jitter_count,
+                jitter_count = min(jitter_count + excluded.jitter_count, 9007199254740992),
                 rtt_sum_ms = rtt_sum_ms + excluded.rtt_sum_ms,
-                rtt_count = rtt_count + excluded.rtt_count,
-                packets_expected = packets_expected + excluded.packets_expected,
-                packets_lost = packets_lost + excluded.packets_lost,
+                rtt_count = min(rtt_count + excluded.rtt_count, 9007199254740992),
+                packets_expected = min(packets_expected + excluded.packets_expected, 9007199254740992),
+                packets_lost = min(packets_lost + excluded.packets_lost, 9007199254740992),
                 fps_sum = fps_sum + excluded.fps_sum,
-                fps_count = fps_count + excluded.fps_count,
-                freeze_count = freeze_count + excluded.freeze_count,
+                fps_count = min(fps_count + excluded.fps_count, 9007199254740992),
+                freeze_count = min(freeze_count + excluded.freeze_count, 9007199254740992),
                 bitrate_sum_kbps = bitrate_sum_kbps + excluded.bitrate_sum_kbps,
-                bitrate_count = bitrate_count + excluded.bitrate_count,
-                sent_packets_expected = sent_packets_expected + excluded.sent_packets_expected,
-                sent_packets_lost = sent_packets_lost + excluded.sent_packets_lost
+                bitrate_count = min(bitrate_count + excluded.bitrate_count, 9007199254740992),
+                sent_packets_expected = min(sent_packets_expected + excluded.sent_packets_expected, 9007199254740992),
+                sent_packets_lost = min(sent_packets_lost + excluded.sent_packets_lost, 9007199254740992)
             """)
         for s in slices {
             let f = s.figures

@@ -1,3 +1,5 @@
+import CallscopeCore
+
 /// Locale-independent number and time formatting for charts and their labels: always a `.` decimal
 /// point, no thousands separator, UTC clock times. Nothing here reads the process locale or time zone.
 ///
@@ -85,8 +87,12 @@ enum ChartFormat {
 
     // MARK: Times (UTC)
 
-    /// Whole seconds since the epoch, rounded down (also for times before 1970).
-    private static func epochSeconds(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : (ms - 999) / 1000 }
+    /// Whole seconds since the epoch, rounded down (also for times before 1970). Times beyond
+    /// ±year 9999 are held there: the calendar arithmetic below must not overflow.
+    private static func epochSeconds(_ rawMs: Int64) -> Int64 {
+        let ms = min(max(rawMs, -EpochTime.maxMs), EpochTime.maxMs)
+        return ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+    }
 
     private static func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
@@ -130,7 +136,7 @@ enum ChartFormat {
     /// `"2024-05-14 23:50 – 2024-05-15 00:20 UTC"` across days. Seconds are shown when asked, or by
     /// default when the range is shorter than 2 minutes.
     static func range(_ fromMs: Int64, _ toMs: Int64, seconds: Bool? = nil) -> String {
-        let withSeconds = seconds ?? (toMs - fromMs < 120_000)
+        let withSeconds = seconds ?? (toMs.subtracting(saturating: fromMs) < 120_000)
         if day(fromMs) == day(toMs) {
             return clock(fromMs, seconds: withSeconds) + "–" + clock(toMs, seconds: withSeconds) + " UTC"
         }

@@ -1,3 +1,5 @@
+import CallscopeCore
+
 /// Axis ticks: "nice" value ticks (steps of 1, 2 or 5 × 10ⁿ, from 0) and clock-time ticks (UTC).
 enum ChartTicks {
     /// Value ticks from 0 up to the first tick at or above `max`, about `target` steps, each step
@@ -35,7 +37,9 @@ enum ChartTicks {
     /// Clock-aligned tick times (ms) inside `[fromMs, toMs]`: the smallest step of ``timeSteps``
     /// that gives at most `maxCount` ticks. Ticks fall on multiples of the step since the epoch,
     /// which in UTC are whole minutes, hours, …
-    static func times(fromMs: Int64, toMs: Int64, maxCount: Int) -> (ticks: [Int64], stepMs: Int64) {
+    /// Both ends are held within 1970…9999 (``EpochTime``), so no step or span overflows.
+    static func times(fromMs rawFrom: Int64, toMs rawTo: Int64, maxCount: Int) -> (ticks: [Int64], stepMs: Int64) {
+        let fromMs = EpochTime.clamped(rawFrom), toMs = EpochTime.clamped(rawTo)
         let span = Swift.max(1, toMs - fromMs)
         let limit = Swift.max(2, maxCount)
         var stepMs = timeSteps.last! * 1000

@@ -44,9 +44,11 @@ struct HealthBar: Sendable {
     init(kind: MediaKind, fromMs: Int64, toMs: Int64, slices: [HealthSlice], sliceMs: Int64 = 10_000,
          limits: HealthThresholds = .default, participantName: String? = nil) {
         self.kind = kind
-        self.fromMs = fromMs
-        self.toMs = max(toMs, fromMs + 1)
-        self.slices = slices.filter { $0.kind == kind }
+        // Times from 1970 to year 9999 only (``EpochTime``), so that no span arithmetic overflows
+        // and the loops below stay within `maxRects`, whatever a stored row or a URL says.
+        self.fromMs = EpochTime.clamped(fromMs)
+        self.toMs = max(EpochTime.clamped(toMs), self.fromMs + 1)
+        self.slices = slices.filter { $0.kind == kind && EpochTime.range.contains($0.startMs) }
         self.sliceMs = max(1, sliceMs)
         self.limits = limits
         self.participantName = participantName
@@ -59,7 +61,7 @@ struct HealthBar: Sendable {
     /// red poor (jitter > 50 ms, RTT > 500 ms, loss > 10 %), orange between, grey no data." Video kinds
     /// add the frame rate (and freezes, which are always poor).
     static func explanation(kind: MediaKind, sliceMs: Int64, limits: HealthThresholds, slicesPerRect: Int = 1) -> String {
-        let length = ChartFormat.duration(ms: sliceMs * Int64(slicesPerRect))
+        let length = ChartFormat.duration(ms: sliceMs.multiplied(saturating: Int64(slicesPerRect)))
         let each = slicesPerRect > 1
             ? "Each slice is \(length) (the worst of \(slicesPerRect) × \(ChartFormat.duration(ms: sliceMs)))"
             : "Each slice is \(length)"
@@ -86,9 +88,10 @@ struct HealthBar: Sendable {
     /// `fromMs`…`toMs` widened to whole `slices` that lie outside it: bars given the span of all
     /// their slices share one time axis.
     static func span(fromMs: Int64, toMs: Int64, slices: [HealthSlice], sliceMs: Int64) -> (from: Int64, to: Int64) {
-        var from = fromMs, to = toMs
-        if let first = slices.map(\.startMs).min() { from = min(from, first) }
-        if let last = slices.map(\.startMs).max() { to = max(to, last + sliceMs) }
+        var from = EpochTime.clamped(fromMs), to = EpochTime.clamped(toMs)
+        let starts = slices.map(\.startMs).filter(EpochTime.range.contains)
+        if let first = starts.min() { from = min(from, first) }
+        if let last = starts.max() { to = max(to, last + sliceMs) }
         return (from, to)
     }
 

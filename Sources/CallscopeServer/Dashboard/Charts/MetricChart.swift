@@ -53,8 +53,9 @@ struct MetricChart: Sendable {
     init(metric: ChartMetric, fromMs: Int64, toMs: Int64, series: [ChartSeries],
          limits: HealthThresholds = .default, subject: String? = nil) {
         self.metric = metric
-        self.fromMs = fromMs
-        self.toMs = max(toMs, fromMs + 1)
+        // Within 1970…9999 (``EpochTime``): the axis arithmetic below cannot overflow.
+        self.fromMs = EpochTime.clamped(fromMs)
+        self.toMs = max(EpochTime.clamped(toMs), self.fromMs + 1)
         self.series = series
         self.limits = limits
         self.subject = subject

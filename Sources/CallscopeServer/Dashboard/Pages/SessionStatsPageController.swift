@@ -55,10 +55,15 @@ struct SessionStatsPageController: Sendable {
         let end = session.endMs ?? now
         let window = q.get("window") ?? "all"
         var fromMs = session.startMs, toMs = end
-        if window == "last5" { fromMs = max(session.startMs, end - 5 * 60_000) }
-        if let f = q.get("from").flatMap(Int64.init), let t = q.get("to").flatMap(Int64.init), f < t {
+        if window == "last5" { fromMs = max(session.startMs, end.subtracting(saturating: 5 * 60_000)) }
+        // A range dragged on a chart. Out-of-range or reversed values are refused by name: they
+        // come from a URL, and the window's arithmetic below must not overflow.
+        let picked = try QueryReader(request).timeRange()
+        if let f = picked.fromMs, let t = picked.toMs {
+            guard f < t else { throw APIError.badRequest("from must be before to", field: "from") }
             (fromMs, toMs) = (f, t)
         }
+        (fromMs, toMs) = (EpochTime.clamped(fromMs), EpochTime.clamped(toMs))
 
         var charts: [String] = []
         if let stream, let kind {

@@ -19,7 +19,7 @@ struct SessionsPageController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let filters = Filters(request.uri.queryParameters)
+        let filters = try Filters(request.uri.queryParameters)
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         var query = filters.query
         query.nowMs = now
@@ -110,7 +110,9 @@ struct SessionsPageController: Sendable {
         var sort: SessionSort = .newest
         var page = 1
 
-        init(_ q: Parameters) {
+        /// Unknown values of the pickers fall back to their defaults; a date that is given but is
+        /// not a `datetime-local` value from 1970 to 9999 is refused (400 naming `from` or `to`).
+        init(_ q: Parameters) throws {
             let text = { (key: String) -> String? in
                 guard let v = q.get(key)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
                 return v
@@ -118,8 +120,14 @@ struct SessionsPageController: Sendable {
             status = text("status").flatMap(Session.Status.init(rawValue:))
             meetingId = text("meetingId")
             participant = text("participant")
-            if let from = text("from"), let ms = Self.parseUTC(from) { (fromMs, fromText) = (ms, from) }
-            if let to = text("to"), let ms = Self.parseUTC(to) { (toMs, toText) = (ms, to) }
+            for (key, isFrom) in [("from", true), ("to", false)] {
+                guard let given = text(key) else { continue }
+                guard let ms = Self.parseUTC(given) else {
+                    throw APIError.badRequest("\(key) must be a UTC date and time from 1970-01-01T00:00 to 9999-12-31T23:59",
+                                              field: key)
+                }
+                if isFrom { (fromMs, fromText) = (ms, given) } else { (toMs, toText) = (ms, given) }
+            }
             hasErrors = text("errors") == "1"
             poorQuality = text("poor") == "1"
             sort = text("sort").flatMap(SessionSort.init(rawValue:)) ?? .newest
@@ -168,13 +176,19 @@ struct SessionsPageController: Sendable {
             }
         }
 
-        /// `2026-11-25T14:02` (a `datetime-local` input), read as UTC.
+        /// `2026-11-25T14:02` (a `datetime-local` input, seconds allowed), read as UTC; years 1970
+        /// to 9999 only (``EpochTime``), so the calendar arithmetic cannot overflow.
         static func parseUTC(_ text: String) -> Int64? {
-            let parts = text.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
-            guard parts.count >= 5, (1...12).contains(parts[1]), (1...31).contains(parts[2]),
-                  (0...23).contains(parts[3]), (0...59).contains(parts[4]) else { return nil }
-            let days = DisplayFormat.daysFromCivil(year: parts[0], month: parts[1], day: parts[2])
-            return (Int64(days) * 86_400 + Int64(parts[3] * 3600 + parts[4] * 60)) * 1000
+            guard text.utf8.count <= 32 else { return nil }
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false).count == 3
+                ? text.split(whereSeparator: { "-T:.".contains($0) }).map { Int($0) } : []
+            guard parts.count >= 5, parts.count <= 7, parts.allSatisfy({ $0 != nil }) else { return nil }
+            let p = parts.map { $0! }
+            guard (1970...9999).contains(p[0]), (1...12).contains(p[1]), (1...DisplayFormat.daysIn(month: p[1], year: p[0])).contains(p[2]),
+                  (0...23).contains(p[3]), (0...59).contains(p[4]), p.count < 6 || (0...59).contains(p[5]) else { return nil }
+            let days = DisplayFormat.daysFromCivil(year: p[0], month: p[1], day: p[2])
+            let seconds = p.count > 5 ? p[5] : 0
+            return (Int64(days) * 86_400 + Int64(p[3] * 3600 + p[4] * 60 + seconds)) * 1000
         }
     }
 }

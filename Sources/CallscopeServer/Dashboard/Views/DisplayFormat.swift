@@ -18,6 +18,15 @@ enum DisplayFormat {
 
     /// Days since 1970-01-01 of a Gregorian date (the inverse of `ChartFormat.civil`), for the
     /// list's UTC date inputs.
+    /// Days in `month` (1–12) of `year` (Gregorian).
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
