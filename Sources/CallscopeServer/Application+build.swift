@@ -33,13 +33,19 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
 
     let live = LiveHub()
     pipeline.addCommitObserver { live.notice($0) }
+    let demoProject = configuration.demoEnabled
+        ? try await Bootstrap.demoProject(store: store, nowMs: configuration.clock.nowMs()) : nil
     let router = buildRouter(store: store, pipeline: pipeline, authenticator: authenticator, ingest: ingest, live: live,
-                             connections: connections, configuration: configuration,
+                             connections: connections, configuration: configuration, demoProject: demoProject,
                              templates: try DashboardTemplates.bundled(),
                              auth: try await DashboardAuth(store: store, configuration: configuration))
     let webSocketRouter = Router(context: AppRequestContext.self)
     ingest.addWebSocketRoutes(to: webSocketRouter)
-    if configuration.demoEnabled { DemoController(relay: DemoSignalRelay()).addWebSocketRoutes(to: webSocketRouter) }
+    if configuration.demoEnabled {
+        let limits = configuration.connectionLimits
+        DemoController(relay: DemoSignalRelay(maxRooms: limits.maxDemoRooms, maxSockets: limits.maxDemoSockets),
+                       maxQueuedFrames: limits.maxDemoQueuedFrames).addWebSocketRoutes(to: webSocketRouter)
+    }
 
     return Application(
         router: router,
@@ -59,7 +65,7 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
 /// router on any store.
 func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authenticator: Authenticator,
                  ingest: IngestController, live: LiveHub, connections: CollectorConnections,
-                 configuration: ServerConfiguration, templates: DashboardTemplates,
+                 configuration: ServerConfiguration, demoProject: Project? = nil, templates: DashboardTemplates,
                  auth: DashboardAuth) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.get("/health") { _, _ in "ok" }
@@ -77,13 +83,14 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     ProjectsController(store: store).addRoutes(to: api)
     let notes = SessionNotesController(api: sessionsAPI)
     notes.addAPIRoutes(to: api)
-    WebAssetController(assets: .bundled, store: store, demoEnabled: configuration.demoEnabled).addRoutes(to: router)
+    WebAssetController(assets: .bundled, demoProject: configuration.demoEnabled ? demoProject : nil).addRoutes(to: router)
     // Dashboard pages need a signed-in user; a share link's read-only copies of the session
     // pages need only the link (SessionScope tells the two apart).
     let pages = auth.signedInPages(on: router)
     let shared = router.group()
     SessionsPageController(store: store, templates: templates, limits: .default, sliceMs: configuration.healthSliceMs).addRoutes(to: pages)
-    let overview = SessionOverviewPageController(api: sessionsAPI, templates: templates)
+    let flashes = FlashNotices()
+    let overview = SessionOverviewPageController(api: sessionsAPI, templates: templates, flashes: flashes)
     let errors = SessionErrorsPageController(api: sessionsAPI, templates: templates)
     let stats = SessionStatsPageController(api: sessionsAPI, templates: templates)
     let sidebar = ParticipantPageController(api: sessionsAPI, templates: templates, healthSliceMs: configuration.healthSliceMs)
@@ -96,8 +103,9 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     stats.addSharedRoutes(to: shared)
     sidebar.addSharedRoutes(to: shared)
     notes.addPageRoutes(to: pages)
-    ShareLinksController(api: sessionsAPI).addRoutes(to: pages)
+    ShareLinksController(api: sessionsAPI, flashes: flashes).addRoutes(to: pages)
     SessionExportController(api: sessionsAPI).addRoutes(pages: pages, api: api)
-    LiveUpdatesController(api: sessionsAPI, hub: live).addRoutes(pages: pages, shared: shared)
+    LiveUpdatesController(api: sessionsAPI, hub: live, quota: LiveStreamQuota(limits: configuration.connectionLimits))
+        .addRoutes(pages: pages, shared: shared)
     return router
 }

@@ -29,7 +29,8 @@ public enum Bootstrap {
     public static func prepare(store: any AnalyticsStore, ingestKey: String?, apiToken: String?, nowMs: Int64,
                                adminPassword: String? = nil, bcryptCost: UInt8 = 12) async throws -> Outcome {
         if let adminPassword { try validate(adminPassword: adminPassword) }
-        var projects = try await store.projects()
+        // The demo project is never the default one (its key is handed out by /demo).
+        var projects = try await store.projects().filter { $0.id != demoProjectId }
         var newIngestKey: String?
         if let ingestKey, try await store.project(ingestKey: ingestKey) == nil {
             let project = Project(id: projects.isEmpty ? "default" : "project-\(projects.count + 1)",
@@ -41,7 +42,7 @@ public enum Bootstrap {
             let key = Credentials.generate(prefix: "cs_ingest_")
             try await store.createProject(Project(id: "default", name: "Default project", ingestKey: key, createdMs: nowMs))
             newIngestKey = key
-            projects = try await store.projects()
+            projects = try await store.projects().filter { $0.id != demoProjectId }
         }
         let project = try await ingestKey.asyncFlatMap { try await store.project(ingestKey: $0) } ?? projects[0]
 
@@ -88,6 +89,29 @@ public enum Bootstrap {
     /// 8…72 bytes: bcrypt reads only the first 72.
     public static func validate(adminPassword: String) throws {
         guard (8...72).contains(adminPassword.utf8.count) else { throw InvalidAdminPassword() }
+    }
+}
+
+extension Bootstrap {
+    /// The project of the demo call's sessions: `/demo` hands out its ingest key, so that key
+    /// writes only into it, never into a real project.
+    public static let demoProjectId = "demo"
+
+    /// The demo project, created (with a new ingest key) when missing.
+    public static func demoProject(store: any AnalyticsStore, nowMs: Int64) async throws -> Project {
+        if let project = try await store.projects().first(where: { $0.id == demoProjectId }) { return project }
+        let project = Project(id: demoProjectId, name: "Demo calls", ingestKey: Credentials.generate(prefix: "cs_demo_"),
+                              createdMs: nowMs)
+        try await store.createProject(project)
+        return project
+    }
+
+    /// Whether `host` is a loopback address or name: only there is the demo served by default.
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        if h == "localhost" || h == "::1" || h == "[::1]" || h.hasSuffix(".localhost") { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }
 

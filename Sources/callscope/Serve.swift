@@ -31,8 +31,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("allowed-origin"),
             help: "Origin whose pages may send to the project of --ingest-key (repeatable; e.g. https://app.example.com, https://*.example.com). Replaces the stored list; without it the stored list stays (default: any origin).")
     var allowedOrigins: [String] = []
-    @Flag(inversion: .prefixedNo, help: "Serve the demo call at /demo (it hands out the project's ingest key).")
-    var demo = true
+    @OptionGroup(title: "Limits (docs/limits.md)") var limits: LimitOptions
+    @Flag(inversion: .prefixedNo,
+          help: "Serve the demo call at /demo, which hands out the demo project's ingest key. Default: on when listening on a loopback address only.")
+    var demo: Bool?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -66,7 +68,7 @@ struct Serve: AsyncParsableCommand {
         }
 
         var configuration = ServerConfiguration()
-        configuration.demoEnabled = demo
+        configuration.demoEnabled = demo ?? Bootstrap.isLoopback(host)
         configuration.host = host
         configuration.port = port
         configuration.maxBodyBytes = maxBodyBytes
@@ -75,10 +77,14 @@ struct Serve: AsyncParsableCommand {
         configuration.geoIPDatabasePath = geoIPDatabase
         configuration.trustedProxies = trustedProxies
         configuration.secureCookies = secureCookies
+        limits.apply(to: &configuration)
         let app = try await buildApplication(configuration: configuration, store: store, logger: logger)
 
         say("Callscope on http://\(host):\(port)  database: \(database)")
-        if demo { say("Try a call: open http://\(host):\(port)/demo in two tabs") }
+        if configuration.demoEnabled { say("Try a call: open http://\(host):\(port)/demo in two tabs") }
+        if !Bootstrap.isLoopback(host) && !secureCookies {
+            FileHandle.standardError.write(Data(("Warning: listening on \(host), not a loopback address, without --secure-cookies: the dashboard's sign-in cookie would travel unencrypted. Serve it behind HTTPS and pass --secure-cookies.\n").utf8))
+        }
         if let key = outcome.newIngestKey {
             say("Created project \"\(outcome.project.name)\". Its ingest key (shown once): \(key)")
         }
@@ -104,6 +110,16 @@ extension Serve {
     /// Bad `--trusted-proxy` ranges, an unreadable `--geoip-db` and an admin password of the wrong
     /// length stop the start before anything is created, with the flag and value named.
     func validate() throws {
+        guard (1024...(64 << 20)).contains(maxBodyBytes) else {
+            throw ValidationError("--max-body-bytes must be from 1024 to 67108864, not \(maxBodyBytes)")
+        }
+        guard (1...86_400).contains(sessionTimeout) else {
+            throw ValidationError("--session-timeout must be from 1 to 86400 seconds, not \(sessionTimeout)")
+        }
+        guard (1...3_600).contains(healthSlice) else {
+            throw ValidationError("--health-slice must be from 1 to 3600 seconds, not \(healthSlice)")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
         if let password = adminPassword ?? ProcessInfo.processInfo.environment["CALLSCOPE_ADMIN_PASSWORD"] {
             do {
                 try Bootstrap.validate(adminPassword: password)

@@ -171,7 +171,10 @@ struct CollectorChannelTests {
             }
             try await client.execute(uri: "/demo/config", method: .get) { response in
                 let config = try JSONValue.parse(Array(response.body.readableBytesView))
-                #expect(config["ingestKey"]?.string == TestServer.ingestKey)
+                // The demo's own project and key: the key /demo hands out cannot write into a real project.
+                #expect(config["projectId"]?.string == "demo")
+                #expect(config["ingestKey"]?.string?.hasPrefix("cs_demo_") == true)
+                #expect(config["ingestKey"]?.string != TestServer.ingestKey)
             }
         }
         var noDemo = server

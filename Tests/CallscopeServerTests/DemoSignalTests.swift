@@ -17,15 +17,15 @@ struct DemoSignalTests {
         try await server.app().test(.live) { client in
             let port = try #require(client.port)
             let alice = try await SignalClient.connect(port: port, meeting: "abcd-efgh-ijkl", participant: "alice")
-            #expect(try await alice.next() == json(#"{"type":"peers","peers":[]}"#))
+            #expect(try await alice.next()?.withoutToken == json(#"{"type":"peers","peers":[]}"#))
 
             let bob = try await SignalClient.connect(port: port, meeting: "abcd-efgh-ijkl", participant: "bob")
-            #expect(try await bob.next() == json(#"{"type":"peers","peers":["alice"]}"#))
+            #expect(try await bob.next()?.withoutToken == json(#"{"type":"peers","peers":["alice"]}"#))
             #expect(try await alice.next() == json(#"{"type":"joined","from":"bob"}"#))
 
             // Another meeting is another room.
             let carol = try await SignalClient.connect(port: port, meeting: "other", participant: "carol")
-            #expect(try await carol.next() == json(#"{"type":"peers","peers":[]}"#))
+            #expect(try await carol.next()?.withoutToken == json(#"{"type":"peers","peers":[]}"#))
 
             // Dropped: unknown peer, other room, to self, not JSON, no `to`. Then one that arrives,
             // with a forged `from` overwritten.
@@ -47,7 +47,7 @@ struct DemoSignalTests {
         }
     }
 
-    @Test("a second connection of a participant replaces the first, which is closed")
+    @Test("a second connection of a participant replaces the first only with its token; without it, it is refused")
     func replace() async throws {
         let server = try TestServer()
         defer { server.remove() }
@@ -56,11 +56,22 @@ struct DemoSignalTests {
             let alice = try await SignalClient.connect(port: port, meeting: "m", participant: "alice")
             _ = try await alice.next()
             let first = try await SignalClient.connect(port: port, meeting: "m", participant: "bob")
-            _ = try await first.next()
+            let token = try #require(try await first.next()?["token"]?.string)
+            #expect(token.count == 32)
             #expect(try await alice.next() == json(#"{"type":"joined","from":"bob"}"#))
 
-            let second = try await SignalClient.connect(port: port, meeting: "m", participant: "bob")
-            #expect(try await second.next() == json(#"{"type":"peers","peers":["alice"]}"#))
+            // Somebody else naming bob — no token, or a wrong one — is closed with 4403; bob stays.
+            for query in ["meetingId=m&participantId=bob", "meetingId=m&participantId=bob&token=\(String(repeating: "0", count: 32))"] {
+                let impostor = try await SignalClient.connect(port: port, query: query)
+                #expect(try await impostor.nextWithin(.seconds(2)) == nil)
+                #expect(await impostor.closeCode == 4403)
+            }
+            #expect(try await alice.nextWithin(.milliseconds(200)) == nil, "nobody left, nobody joined")
+
+            let second = try await SignalClient.connect(port: port, query: "meetingId=m&participantId=bob&token=\(token)")
+            let again = try await second.next()
+            #expect(again?.withoutToken == json(#"{"type":"peers","peers":["alice"]}"#))
+            #expect(again?["token"]?.string == token, "the participant keeps its token")
             #expect(try await alice.next() == json(#"{"type":"joined","from":"bob"}"#))
             // The first connection ends (its stream finishes) without a `left` for bob.
             #expect(try await first.nextWithin(.seconds(2)) == nil)
@@ -83,7 +94,7 @@ struct DemoSignalTests {
             let alice = try await SignalClient.connect(port: port, meeting: "m", participant: "alice")
             _ = try await alice.next()
             let bob = try await SignalClient.connect(port: port, query: "meetingId=m&participantId=bob&resume=1")
-            #expect(try await bob.next() == json(#"{"type":"peers","peers":["alice"]}"#))
+            #expect(try await bob.next()?.withoutToken == json(#"{"type":"peers","peers":["alice"]}"#))
             #expect(try await alice.next() == json(#"{"type":"joined","from":"bob","resumed":true}"#))
             try await bob.close()
             _ = try await alice.next()
@@ -109,23 +120,27 @@ struct DemoSignalTests {
                     try await SignalClient.connect(port: port, query: query)
                 }
             }
-            // 128 characters and non-ASCII are fine.
+            // 128 bytes and non-ASCII are fine; 128 characters of 2 bytes each are not.
+            await #expect(throws: (any Error).self) {
+                try await SignalClient.connect(port: port, meeting: String(repeating: "ë", count: 128), participant: "x")
+            }
             let ok = try await SignalClient.connect(port: port, meeting: String(repeating: "m", count: 128), participant: "zoë")
             #expect(try await ok.next()?["type"]?.string == "peers")
             try await ok.close()
 
             var members: [TestWebSocket] = []
+            var tokens: [String] = []
             for i in 0..<16 {
                 let member = try await SignalClient.connect(port: port, meeting: "full", participant: "p\(i)")
-                _ = try await member.next()
+                tokens.append(try #require(try await member.next()?["token"]?.string))
                 members.append(member)
             }
             // The 17th is told why: closed with 4409, no frames.
             let late = try await SignalClient.connect(port: port, meeting: "full", participant: "p16")
             #expect(try await late.nextWithin(.seconds(2)) == nil)
             #expect(await late.closeCode == 4409)
-            // A member may still reconnect (it replaces itself).
-            let again = try await SignalClient.connect(port: port, meeting: "full", participant: "p3")
+            // A member may still reconnect with its token (it replaces itself).
+            let again = try await SignalClient.connect(port: port, query: "meetingId=full&participantId=p3&token=\(tokens[3])")
             #expect(try await again.next()?["peers"]?.array?.count == 15)
 
             let big = #"{"to":"p1","pad":""# + String(repeating: "a", count: 64 * 1024) + #""}"#
@@ -144,6 +159,15 @@ struct DemoSignalTests {
 
 private func json(_ text: String) -> JSONValue {
     (try? JSONValue.parse(text)) ?? .null
+}
+
+extension JSONValue {
+    /// A `peers` frame without its (random) `token`.
+    var withoutToken: JSONValue {
+        guard case .object(var members) = self else { return self }
+        members["token"] = nil
+        return .object(members)
+    }
 }
 
 /// Signalling connections are test sockets on `/demo/signal`.

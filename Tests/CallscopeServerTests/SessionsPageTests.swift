@@ -338,9 +338,13 @@ struct ShareLinkTests {
             let location = try await client.execute(uri: "/sessions/\(sessionId)/share", method: .post, headers: [
                 .cookie: cookie, .origin: "http://localhost", .contentType: "application/x-www-form-urlencoded",
             ], body: ByteBuffer(string: "days=1")) { try #require($0.headers[.location]) }
-            let notice = try #require(location.removingPercentEncoding)
-            let token = try #require(notice.range(of: "/share/").map { String(notice[$0.upperBound...].prefix(32)) })
+            // The token never travels in the redirect: only a one-time flash ID does.
+            #expect(!location.contains("share%2F") && !location.contains("/share/") && location.contains("?flash="))
+            let (_, overview, _) = try await client.page(String(location.prefix { $0 != "#" }), cookie: cookie)
+            let token = try #require(overview.range(of: "/share/").map { String(overview[$0.upperBound...].prefix(32)) })
             #expect(token.count == 32)
+            let (_, reloaded, _) = try await client.page(String(location.prefix { $0 != "#" }), cookie: cookie)
+            #expect(!reloaded.contains("Read-only link (shown once"), "a flash notice is shown once")
 
             let (status, shared, _) = try await client.page("/share/\(token)")
             #expect(status == .ok)

@@ -14,9 +14,13 @@ import NIOWebSocket
 ///   that are not such an object, and binary frames are dropped);
 /// - a frame over 64 KiB closes the connection (code 1009);
 /// - on disconnect the others get `{"type":"left","from":P}`;
-/// - a second connection of P replaces the first, which is closed (code 1008).
+/// - a second connection of P replaces the first, which is closed (code 1008), only when it
+///   brings `token=T`, the token the first got in its `peers` frame (a reload or reconnect of the
+///   same tab); without it the newcomer is closed with 4403 and nobody's ID is taken over;
+/// - a socket whose queue of outgoing frames fills up (it does not read) is closed (1008) and
+///   leaves the room; a relay at its most rooms or sockets closes newcomers with 4503.
 ///
-/// Bad IDs (1–128 characters, no control characters) are refused before the upgrade: the
+/// Bad IDs (``IngestID``'s rules: 1–128 bytes, no control characters) are refused before the upgrade: the
 /// handshake fails (the WebSocket upgrade path answers every refusal with a bare 400, whatever the
 /// route throws). A full room (16 participants) is told after the upgrade, so that a browser can
 /// see why: the socket is closed with code 4409 and the reason "the meeting is full".
@@ -24,11 +28,18 @@ struct DemoController: Sendable {
     static let maxFrameBytes = 64 * 1024
     /// The close code of a connection to a full room (4000–4999 are the application's; 4409 for HTTP's 409).
     static let roomFullCloseCode = 4409
+    /// The participant ID is connected already, and this connection did not bring its token.
+    static let participantTakenCloseCode = 4403
+    /// The relay holds its most rooms or sockets.
+    static let relayBusyCloseCode = 4503
 
     let relay: DemoSignalRelay
+    /// Frames queued for one socket before it counts as not reading and is closed.
+    let maxQueuedFrames: Int
 
-    init(relay: DemoSignalRelay = DemoSignalRelay()) {
+    init(relay: DemoSignalRelay = DemoSignalRelay(), maxQueuedFrames: Int = 256) {
         self.relay = relay
+        self.maxQueuedFrames = maxQueuedFrames
     }
 
     func addWebSocketRoutes(to router: Router<AppRequestContext>) {
@@ -38,23 +49,38 @@ struct DemoController: Sendable {
         } onUpgrade: { inbound, outbound, context in
             let ids = try Self.ids(of: context.request)
             try await serve(inbound: inbound, outbound: outbound, meetingId: ids.meetingId,
-                            participantId: ids.participantId,
+                            participantId: ids.participantId, token: context.request.uri.queryParameters.get("token"),
                             resumed: context.request.uri.queryParameters.get("resume") == "1", logger: context.logger)
         }
     }
 
     private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-                       meetingId: String, participantId: String, resumed: Bool, logger: Logger) async throws {
-        let (frames, queue) = AsyncStream<DemoSignalRelay.Outgoing>.makeStream()
-        guard case .joined(let connection) = await relay.join(meetingId: meetingId, participantId: participantId,
-                                                               resumed: resumed, queue: queue) else {
+                       meetingId: String, participantId: String, token: String?, resumed: Bool,
+                       logger: Logger) async throws {
+        let (frames, queue) = AsyncStream<DemoSignalRelay.Outgoing>.makeStream(
+            bufferingPolicy: .bufferingOldest(max(16, maxQueuedFrames)))
+        let connection: UInt64
+        switch await relay.join(meetingId: meetingId, participantId: participantId, token: token,
+                                resumed: resumed, queue: queue) {
+        case .joined(let joined, _):
+            connection = joined
+        case .full:
             try await outbound.close(.init(codeNumber: Self.roomFullCloseCode),
                                      reason: "the meeting is full (\(DemoSignalRelay.maxParticipants) participants)")
             return
+        case .taken:
+            try await outbound.close(.init(codeNumber: Self.participantTakenCloseCode),
+                                     reason: "this participant ID is already in the meeting")
+            return
+        case .busy:
+            try await outbound.close(.init(codeNumber: Self.relayBusyCloseCode), reason: "the demo relay is busy")
+            return
         }
-        let readFailure = await withTaskGroup(of: Void.self, returning: (any Error)?.self) { group in
+        let readFailure = await withTaskGroup(of: (any Error)?.self, returning: (any Error)?.self) { group in
             group.addTask {
                 // The only writer of this socket, so frames go out in the order they were queued.
+                // Its queue ends when the connection leaves, is replaced, or stops reading (the
+                // relay drops a member whose queue is full); then the reader is stopped too.
                 do {
                     for await frame in frames {
                         switch frame {
@@ -62,27 +88,37 @@ struct DemoController: Sendable {
                             try await outbound.write(.text(text))
                         case .close(let code, let reason):
                             try await outbound.close(code, reason: reason)
-                            return
+                            return nil
                         }
+                    }
+                    if !Task.isCancelled {
+                        try await outbound.close(.policyViolation, reason: "too many frames waiting: the socket is not read")
                     }
                 } catch {
                     logger.debug("demo signal: write failed", metadata: ["error": "\(error)"])
                 }
+                return nil
             }
-            var failure: (any Error)?
-            do {
-                for try await message in inbound.messages(maxSize: Self.maxFrameBytes) {
-                    guard case .text(let text) = message else { continue }
-                    guard text.utf8.count <= Self.maxFrameBytes else {
-                        queue.yield(.close(.messageTooLarge, reason: "frames are limited to 64 KiB"))
-                        break
+            group.addTask {
+                do {
+                    for try await message in inbound.messages(maxSize: Self.maxFrameBytes) {
+                        guard case .text(let text) = message else { continue }
+                        guard text.utf8.count <= Self.maxFrameBytes else {
+                            queue.yield(.close(.messageTooLarge, reason: "frames are limited to 64 KiB"))
+                            break
+                        }
+                        guard case .object(let members)? = try? JSONValue.parse(text) else { continue }
+                        await relay.relay(members, meetingId: meetingId, participantId: participantId, connection: connection)
                     }
-                    guard case .object(let members)? = try? JSONValue.parse(text) else { continue }
-                    await relay.relay(members, meetingId: meetingId, participantId: participantId, connection: connection)
+                    return nil
+                } catch {
+                    return error   // e.g. a fragmented message over the limit: the socket closes with 1009
                 }
-            } catch {
-                failure = error   // e.g. a fragmented message over the limit: the socket closes with 1009
             }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            var failure = first
+            while let next = await group.next() { failure = failure ?? next }
             await relay.leave(meetingId: meetingId, participantId: participantId, connection: connection)
             queue.finish()
             return failure
@@ -98,12 +134,12 @@ struct DemoController: Sendable {
     }
 
     static func validID(_ value: String?, field: String) throws -> String {
-        guard let value, !value.isEmpty, value.count <= MeetingID.maxLength else {
-            throw APIError.badRequest("\(field) must be 1 to \(MeetingID.maxLength) characters", field: field)
+        do {
+            let id = value ?? ""
+            try IngestID.validate(id, name: field, field: field)
+            return id
+        } catch {
+            throw APIError.badRequest(error.message, field: field)
         }
-        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-            throw APIError.badRequest("\(field) must not contain control characters", field: field)
-        }
-        return value
     }
 }

@@ -10,10 +10,10 @@ import NIOWebSocket
 ///
 /// ```swift
 /// let relay = DemoSignalRelay()
-/// let (frames, queue) = AsyncStream<DemoSignalRelay.Outgoing>.makeStream()
+/// let (frames, queue) = AsyncStream<DemoSignalRelay.Outgoing>.makeStream(bufferingPolicy: .bufferingOldest(256))
 /// switch relay.join(meetingId: "abcd-efgh-ijkl", participantId: "alice", queue: queue) {
-/// case .joined(let connection): …   // "alice" got {"type":"peers","peers":[…]}
-/// case .full: …
+/// case .joined(let connection, let token): …   // "alice" got {"type":"peers","peers":[…],"token":…}
+/// case .full, .taken, .busy: …
 /// }
 /// ```
 actor DemoSignalRelay {
@@ -28,47 +28,71 @@ actor DemoSignalRelay {
     }
 
     enum JoinResult: Sendable, Equatable {
-        /// Joined; `connection` names this connection in `relay` and `leave`.
-        case joined(connection: UInt64)
+        /// Joined; `connection` names this connection in `relay` and `leave`; `token` lets a later
+        /// connection of the same participant (a reload, a reconnect) take its place.
+        case joined(connection: UInt64, token: String)
         /// The room has `maxParticipants` others already.
         case full
+        /// The participant is connected already and this connection did not bring its token:
+        /// nobody takes over another's participant ID.
+        case taken
+        /// The relay holds `maxRooms` rooms or `maxSockets` sockets already.
+        case busy
     }
 
     private struct Member {
         let connection: UInt64
+        let token: String
         let queue: AsyncStream<Outgoing>.Continuation
     }
 
+    let maxRooms: Int
+    let maxSockets: Int
     private var rooms: [String: [String: Member]] = [:]
+    private var sockets = 0
     private var lastConnection: UInt64 = 0
 
-    init() {}
+    init(maxRooms: Int = 200, maxSockets: Int = 1_000) {
+        self.maxRooms = maxRooms
+        self.maxSockets = maxSockets
+    }
 
-    /// Adds the connection: it gets `{"type":"peers","peers":[…]}` (the others, sorted), the
-    /// others get `{"type":"joined","from":P}`, with `"resumed":true` when the page says it is
+    /// Adds the connection: it gets `{"type":"peers","peers":[…],"token":T}` (the others, sorted,
+    /// and the token a later connection of this participant must bring), the others get
+    /// `{"type":"joined","from":P}`, with `"resumed":true` when the page says it is
     /// reconnecting its signalling in the same call (its peer connections still carry media, so
     /// the others keep theirs). An earlier connection of the same participant is closed and
-    /// replaced; the others are not told it left (they see `joined` again).
-    func join(meetingId: String, participantId: String, resumed: Bool = false,
+    /// replaced only when `token` is its token (the same tab reloading or reconnecting); the
+    /// others are not told it left (they see `joined` again).
+    ///
+    /// `queue` must buffer a bounded number of frames (`bufferingOldest`): a member whose queue
+    /// is full does not read, and is dropped from the room (its queue finished).
+    func join(meetingId: String, participantId: String, token: String? = nil, resumed: Bool = false,
               queue: AsyncStream<Outgoing>.Continuation) -> JoinResult {
         var room = rooms[meetingId] ?? [:]
+        let memberToken: String
         if let old = room[participantId] {
+            guard let token, token == old.token else { return .taken }
             old.queue.yield(.close(.policyViolation, reason: "replaced by a newer connection"))
             old.queue.finish()
-        } else if room.count >= Self.maxParticipants {
-            return .full
+            memberToken = old.token
+        } else {
+            if room.count >= Self.maxParticipants { return .full }
+            if sockets >= maxSockets || (room.isEmpty && rooms.count >= maxRooms) { return .busy }
+            sockets += 1
+            memberToken = Credentials.generate(prefix: "")
         }
         lastConnection += 1
-        room[participantId] = Member(connection: lastConnection, queue: queue)
+        room[participantId] = Member(connection: lastConnection, token: memberToken, queue: queue)
         rooms[meetingId] = room
 
         let peers = room.keys.filter { $0 != participantId }.sorted()
-        queue.yield(.text(Self.frame(["type": .string("peers"), "peers": .array(peers.map(JSONValue.string))])))
+        queue.yield(.text(Self.frame(["type": .string("peers"), "peers": .array(peers.map(JSONValue.string)),
+                                      "token": .string(memberToken)])))
         var announcement: [String: JSONValue] = ["type": .string("joined"), "from": .string(participantId)]
         if resumed { announcement["resumed"] = .bool(true) }
-        let joined = Self.frame(announcement)
-        for peer in peers { room[peer]?.queue.yield(.text(joined)) }
-        return .joined(connection: lastConnection)
+        send(Self.frame(announcement), to: peers, in: meetingId)
+        return .joined(connection: lastConnection, token: memberToken)
     }
 
     /// Relays `message` (a JSON object with a string `to`) from `participantId` to its `to`,
@@ -77,31 +101,43 @@ actor DemoSignalRelay {
     @discardableResult
     func relay(_ message: [String: JSONValue], meetingId: String, participantId: String, connection: UInt64) -> Bool {
         guard let room = rooms[meetingId], room[participantId]?.connection == connection,
-              let to = message["to"]?.string, to != participantId, let recipient = room[to] else { return false }
+              let to = message["to"]?.string, to != participantId, room[to] != nil else { return false }
         var message = message
         message["from"] = .string(participantId)
-        recipient.queue.yield(.text(Self.frame(message)))
+        send(Self.frame(message), to: [to], in: meetingId)
         return true
     }
 
     /// Removes the connection (if it is still the participant's current one) and tells the
     /// others `{"type":"left","from":P}`.
     func leave(meetingId: String, participantId: String, connection: UInt64) {
-        guard var room = rooms[meetingId], let member = room[participantId], member.connection == connection else { return }
-        member.queue.finish()
-        room[participantId] = nil
-        if room.isEmpty {
-            rooms[meetingId] = nil
-            return
-        }
-        rooms[meetingId] = room
-        let left = Self.frame(["type": .string("left"), "from": .string(participantId)])
-        for other in room.values { other.queue.yield(.text(left)) }
+        guard let member = rooms[meetingId]?[participantId], member.connection == connection else { return }
+        remove(participantId, from: meetingId)
     }
 
     /// Participant IDs in `meetingId`, sorted (for tests and logs).
     func participants(meetingId: String) -> [String] {
         (rooms[meetingId]?.keys).map { $0.sorted() } ?? []
+    }
+
+    /// Queues `frame` for each of `recipients`; one whose queue is full is not reading, and is
+    /// dropped from the room (its writer ends, which closes its socket).
+    private func send(_ frame: String, to recipients: [String], in meetingId: String) {
+        var stalled: [String] = []
+        for id in recipients {
+            guard let member = rooms[meetingId]?[id] else { continue }
+            if case .dropped = member.queue.yield(.text(frame)) { stalled.append(id) }
+        }
+        for id in stalled { remove(id, from: meetingId) }
+    }
+
+    private func remove(_ participantId: String, from meetingId: String) {
+        guard var room = rooms[meetingId], let member = room.removeValue(forKey: participantId) else { return }
+        member.queue.finish()
+        sockets -= 1
+        rooms[meetingId] = room.isEmpty ? nil : room
+        guard !room.isEmpty else { return }
+        send(Self.frame(["type": .string("left"), "from": .string(participantId)]), to: Array(room.keys), in: meetingId)
     }
 
     private static func frame(_ members: [String: JSONValue]) -> String {

@@ -7,8 +7,8 @@ import HTTPTypes
 /// `/demo` (the demo call and its config).
 struct WebAssetController: Sendable {
     let assets: WebAssets
-    let store: any AnalyticsStore
-    let demoEnabled: Bool
+    /// The project the demo call writes into (``Bootstrap/demoProject(store:nowMs:)``); `nil`: no demo.
+    let demoProject: Project?
 
     /// The demo page may talk to its own server only, and runs no inline code.
     static let demoPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -26,9 +26,9 @@ struct WebAssetController: Sendable {
         router.get("/app/:file") { request, context in
             try serve("app/\(try context.parameters.require("file"))", request)
         }
-        guard demoEnabled else { return }
+        guard let demoProject else { return }
         router.get("/demo") { request, _ in try demoPage("demo/index.html", request) }
-        router.get("/demo/config") { _, _ in try await config() }
+        router.get("/demo/config") { _, _ in config(demoProject) }
         router.get("/demo/:file") { request, context in
             try demoPage("demo/\(try context.parameters.require("file"))", request)
         }
@@ -40,10 +40,9 @@ struct WebAssetController: Sendable {
         return response
     }
 
-    /// What the demo page needs to start the collector: the default project's ingest key, which
-    /// is write-only and meant to sit in browser code.
-    private func config() async throws -> Response {
-        guard let project = try await store.projects().first else { throw APIError.notFound("project") }
+    /// What the demo page needs to start the collector: the demo project's ingest key, which
+    /// writes only into the demo project and is meant to sit in browser code.
+    private func config(_ project: Project) -> Response {
         let body = JSONValue.object(["ingestKey": .string(project.ingestKey), "projectId": .string(project.id)])
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: body.serialized())))

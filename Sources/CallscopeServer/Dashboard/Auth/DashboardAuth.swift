@@ -12,12 +12,17 @@ struct DashboardAuth: Sendable {
     let sessions: WebSessions
     let passwords: PasswordHasher
     let throttle: LoginThrottle
+    let gate: SignInGate
+    let trustedProxies: TrustedProxies
     let sameOrigin: SameOriginCheck
 
     init(store: any AnalyticsStore, configuration: ServerConfiguration) async throws {
         sessions = WebSessions(store: store, secureCookies: configuration.secureCookies)
         passwords = try await PasswordHasher(cost: configuration.bcryptCost)
         throttle = LoginThrottle()
+        gate = SignInGate(maxPerAddress: configuration.connectionLimits.maxSignInsInFlightPerAddress,
+                          maxTotal: configuration.connectionLimits.maxSignInsInFlight)
+        trustedProxies = (try? TrustedProxies(configuration.trustedProxies)) ?? TrustedProxies()
         sameOrigin = SameOriginCheck(secureCookies: configuration.secureCookies)
     }
 
@@ -31,8 +36,8 @@ struct DashboardAuth: Sendable {
     }
 
     func addLoginRoutes(to router: Router<AppRequestContext>, store: any AnalyticsStore, templates: DashboardTemplates) {
-        LoginController(store: store, sessions: sessions, passwords: passwords, throttle: throttle, sameOrigin: sameOrigin,
-                        templates: templates)
+        LoginController(store: store, sessions: sessions, passwords: passwords, throttle: throttle, gate: gate,
+                        trustedProxies: trustedProxies, sameOrigin: sameOrigin, templates: templates)
             .addRoutes(to: router.group().add(middleware: webSessionMiddleware))
     }
 }

@@ -1,4 +1,5 @@
 import CallscopeStore
+import HTTPTypes
 import Hummingbird
 
 /// `GET /login` (the form), `POST /login` (form-encoded `username`, `password`, `next`) and
@@ -6,14 +7,18 @@ import Hummingbird
 ///
 /// A wrong username or password gets the form again with 401 and the same wording either way;
 /// an unknown username is checked against a dummy bcrypt hash so it takes as long as a wrong
-/// password. After ``LoginThrottle/maxFailures`` failures a username gets 429 for the rest of its
-/// window. Success starts a new web session (and ends the one the browser had) and redirects
+/// password. After ``LoginThrottle/maxFailures`` attempts without success a username gets 429 for
+/// the rest of its window; at most ``SignInGate``'s number of password checks run at once per
+/// client address and in total (429 beyond). Success starts a new web session (and ends the one the browser had) and redirects
 /// (303) to `next` when it is a path on this server, else to `/sessions`.
 struct LoginController: Sendable {
     let store: any AnalyticsStore
     let sessions: WebSessions
     let passwords: PasswordHasher
     let throttle: LoginThrottle
+    let gate: SignInGate
+    /// Proxies whose `X-Forwarded-For` names the client (``ClientAddress``), for the gate.
+    let trustedProxies: TrustedProxies
     let sameOrigin: SameOriginCheck
     let templates: DashboardTemplates
 
@@ -62,7 +67,8 @@ struct LoginController: Sendable {
         let model = LoginModel(username: username, next: next)
 
         let nowMs = sessions.now()
-        if let waitMs = throttle.lockedFor(username, nowMs: nowMs) {
+        // The attempt counts before the password is checked (see LoginThrottle.beginAttempt).
+        if let waitMs = throttle.beginAttempt(username, nowMs: nowMs) {
             let minutes = (waitMs + 59_999) / 60_000
             var response = try page(
                 with(model) { $0.error = "Too many failed sign-ins for this username. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")." },
@@ -70,9 +76,16 @@ struct LoginController: Sendable {
             response.headers[.retryAfter] = String((waitMs + 999) / 1000)
             return response
         }
+        let address = clientAddress(request, context)
+        guard gate.enter(address) else {
+            var response = try page(with(model) { $0.error = "Too many sign-ins at once. Try again in a moment." },
+                                    status: .tooManyRequests)
+            response.headers[.retryAfter] = "1"
+            return response
+        }
+        defer { gate.leave(address) }
         let user = username.isEmpty ? nil : try await store.user(username: username)
         guard try await passwords.verify(password, hash: user?.passwordHash), let user else {
-            throttle.recordFailure(username, nowMs: nowMs)
             return try page(with(model) { $0.error = Self.wrongCredentials }, status: .unauthorized)
         }
         throttle.reset(username)
@@ -89,6 +102,13 @@ struct LoginController: Sendable {
         var response = Self.redirect(to: "/login")
         response.setCookie(try await sessions.signOut(request))
         return response
+    }
+
+    /// The client's address as ``ClientAddress`` reads it; `""` when unknown (router tests).
+    private func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
+        let peer = context.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+        let forwarded = request.headers[values: HTTPField.Name("X-Forwarded-For")!]
+        return ClientAddress.resolve(peer: peer, forwardedFor: forwarded, trusted: trustedProxies)?.description ?? ""
     }
 
     private func page(_ model: LoginModel, status: HTTPResponse.Status) throws -> Response {

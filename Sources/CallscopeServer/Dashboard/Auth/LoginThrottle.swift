@@ -25,6 +25,22 @@ final class LoginThrottle: Sendable {
         }
     }
 
+    /// Counts a sign-in attempt for `username` as a failure before its password is checked, and
+    /// says whether it may be checked at all: `nil` when it may, else the milliseconds until the
+    /// username is free. Checking and counting are one step, so a burst of parallel guesses gets
+    /// ``maxFailures`` checks per window, not one per request. A success then calls ``reset(_:)``.
+    func beginAttempt(_ username: String, nowMs: Int64) -> Int64? {
+        entries.withLock { entries in
+            var entry = entries[username] ?? Entry(windowStartMs: nowMs, failures: 0)
+            if nowMs - entry.windowStartMs >= Self.windowMs { entry = Entry(windowStartMs: nowMs, failures: 0) }
+            guard entry.failures < Self.maxFailures else { return entry.windowStartMs + Self.windowMs - nowMs }
+            entry.failures += 1
+            entries[username] = entry
+            if entries.count > Self.maxEntries { Self.prune(&entries, nowMs: nowMs) }
+            return nil
+        }
+    }
+
     func recordFailure(_ username: String, nowMs: Int64) {
         entries.withLock { entries in
             var entry = entries[username] ?? Entry(windowStartMs: nowMs, failures: 0)

@@ -10,21 +10,35 @@ import ServiceLifecycle
 struct LiveUpdatesController: Sendable {
     let api: SessionsController
     let hub: LiveHub
+    let quota: LiveStreamQuota
 
     func addRoutes(pages: some RouterMethods<AppRequestContext>, shared: some RouterMethods<AppRequestContext>) {
-        pages.get("/sessions/live") { _, _ in stream(topic: nil) }
+        pages.get("/sessions/live") { _, context in try stream(topic: nil, holder: Self.holder(context, token: nil)) }
         pages.get("/sessions/:sessionId/live", use: sessionStream)
         shared.get("/share/:token/live", use: sessionStream)
     }
 
     @Sendable func sessionStream(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try await SessionScope.resolve(request, context, api: api)
-        return stream(topic: scope.session.id)
+        return try stream(topic: scope.session.id, holder: Self.holder(context, token: context.parameters.get("token")))
     }
 
-    func stream(topic: LiveHub.Topic) -> Response {
+    /// A share link's streams count against the link (by its token's hash), a user's against the user.
+    static func holder(_ context: AppRequestContext, token: String?) -> LiveStreamQuota.Holder {
+        if let token { return .shareLink(Credentials.hash(token)) }
+        return .viewer(context.user?.id ?? "")
+    }
+
+    /// A stream counted against `holder`'s quota for as long as it is open; 429 past it.
+    func stream(topic: LiveHub.Topic, holder: LiveStreamQuota.Holder) throws -> Response {
+        guard let ticket = quota.ticket(holder) else {
+            throw APIError(.tooManyRequests, code: "too_many_streams",
+                           message: "too many live-update streams open; close some pages (the page still works without live updates)")
+        }
         let hub = self.hub
         let body = ResponseBody { writer in
+            // The ticket lives as long as this body: the stream's slot is given back when it ends.
+            defer { withExtendedLifetime(ticket) {} }
             let (id, changes) = hub.subscribe(topic)
             defer { hub.unsubscribe(id) }
             // What to write comes from a producer task (changes, heartbeats); the writer stays

@@ -8,6 +8,8 @@ import Hummingbird
 struct SessionOverviewPageController: Sendable {
     let api: SessionsController
     let templates: DashboardTemplates
+    /// Notices of the Overview's own forms that must not be in the URL (a new share link).
+    let flashes: FlashNotices
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/sessions/:sessionId", use: overview)
@@ -50,7 +52,8 @@ struct SessionOverviewPageController: Sendable {
                           ? "/sessions/\(session.id)/participants/\(Self.path(p.participantId))/kick" : nil)
             },
             timeline: Self.timeline(events, view: view, scope: scope, names: names, participants: dto.participants),
-            notice: request.uri.queryParameters.get("notice"),
+            notice: request.uri.queryParameters.get("flash").flatMap { flashes.take($0, for: context.user?.id ?? "", nowMs: now) }
+                ?? request.uri.queryParameters.get("notice"),
             notes: notes.map { .init(author: $0.author, createdMs: $0.createdMs, created: DisplayFormat.dateTime($0.createdMs), text: $0.text) },
             hasNotes: !notes.isEmpty, notesURL: "/sessions/\(session.id)/notes",
             exportCSV: "/sessions/\(session.id)/export.csv", exportJSON: "/sessions/\(session.id)/export.json",
@@ -83,6 +86,14 @@ struct SessionOverviewPageController: Sendable {
 
     /// Back to the Overview after one of its forms, with the result shown at the top and the
     /// page scrolled to `anchor`.
+    /// Back to the Overview with a notice kept server-side (``FlashNotices``), for notices that
+    /// hold a secret.
+    static func redirect(to session: Session, flash: String, anchor: String? = nil) -> Response {
+        Response(status: .seeOther, headers: [
+            .location: "/sessions/\(session.id)?flash=\(flash)" + (anchor.map { "#\($0)" } ?? ""),
+        ])
+    }
+
     static func redirect(to session: Session, notice: String, anchor: String? = nil) -> Response {
         let encoded = notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return Response(status: .seeOther, headers: [

@@ -8,6 +8,8 @@ import Hummingbird
 /// link opens the session's pages without a login and without any action.
 struct ShareLinksController: Sendable {
     let api: SessionsController
+    /// The new link is shown once through a flash notice: a token never goes into a URL's query.
+    let flashes: FlashNotices
     static let lifetimes: [(days: Int, label: String)] = [(1, "1 day"), (7, "7 days"), (30, "30 days")]
 
     func addRoutes(to pages: some RouterMethods<AppRequestContext>) {
@@ -25,8 +27,9 @@ struct ShareLinksController: Sendable {
         try await api.store.createShareLink(ShareLink(
             tokenHash: Credentials.hash(token), sessionId: session.id, createdBy: context.user?.username ?? "unknown",
             createdMs: now, expiresMs: now + Int64(days) * 86_400_000))
-        return SessionOverviewPageController.redirect(
-            to: session, notice: "Read-only link (shown once, valid \(days) days): /share/\(token)", anchor: "share")
+        let flash = flashes.put("Read-only link (shown once, valid \(days) days): /share/\(token)",
+                                for: context.user?.id ?? "", nowMs: now)
+        return SessionOverviewPageController.redirect(to: session, flash: flash, anchor: "share")
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {

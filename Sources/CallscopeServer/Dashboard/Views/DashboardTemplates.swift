@@ -8,6 +8,7 @@ struct DashboardTemplates: Sendable {
     let library: MustacheLibrary
 
     static func bundled() throws -> DashboardTemplates {
+        ScalarHTMLEscaping.register()
         guard let url = Bundle.module.url(forResource: "templates", withExtension: nil) else {
             throw TemplateError.missing("templates folder")
         }

@@ -5,7 +5,7 @@
 // autojoin=1 (join without a click), screen=1 (share the screen once joined), stun=stun:host:port.
 //
 // Signalling (JSON frames through the relay, which adds "from"):
-//   server → {type:"peers", peers:[ids]} | {type:"joined", from} | {type:"left", from}
+//   server → {type:"peers", peers:[ids], token} | {type:"joined", from} | {type:"left", from}
 //   peer ↔ {to, type:"hello", name} | {to, type:"streams", screen: streamId|null}
 //        | {to, type:"description", description} | {to, type:"candidate", candidate}
 //
@@ -333,6 +333,10 @@ function connectSignalling() {
   // Media flows peer to peer: a lost relay (a server restart) must not cut the call. Resuming,
   // live peer connections are kept on both sides; only what failed is built again.
   if (rejoined) url.searchParams.set("resume", "1");
+  // The relay's token for this participant: a reload of this tab may take its place, another
+  // tab or anybody else with the same ID may not.
+  const token = sessionStorage.getItem(tokenKey());
+  if (token) url.searchParams.set("token", token);
   const ws = new WebSocket(url);
   socket = ws;
   let opened = false;
@@ -356,13 +360,14 @@ function connectSignalling() {
       backToForm("");
       return;
     }
-    if (e.code === 4409 || (!opened && demo.state === "joining")) {
-      // 4409: the meeting has 16 participants already; otherwise the relay refused the IDs.
+    if (e.code === 4409 || e.code === 4403 || e.code === 4503 || (!opened && demo.state === "joining")) {
+      // 4409: the meeting has 16 participants already; 4403: this participant ID is in the call
+      // in another tab or browser; 4503: the relay is busy; otherwise the relay refused the IDs.
       setState("idle");
       teardown();
       try { demo.cs?.leave("signalling_failed"); } catch { /* optional */ }
-      showBanner(e.code === 4409
-        ? `Could not join: ${e.reason || "the meeting is full"}.`
+      showBanner(e.code === 4409 || e.code === 4403 || e.code === 4503
+        ? `Could not join: ${e.reason || "the relay refused the connection"}.`
         : "Could not join: the signalling relay refused the connection.", "error");
       backToForm("");
       return;
@@ -375,6 +380,10 @@ function connectSignalling() {
   };
 }
 
+function tokenKey() {
+  return `callscope-demo-token:${demo.meetingId}:${demo.participantId}`;
+}
+
 function signal(message) {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
 }
@@ -383,6 +392,7 @@ function onSignal(message) {
   const from = typeof message.from === "string" ? message.from : null;
   switch (message.type) {
     case "peers": {
+      if (typeof message.token === "string") sessionStorage.setItem(tokenKey(), message.token);
       // Connected: offer to everyone. Reconnected (resume): keep every peer connection that is
       // still up (a peer that has not reconnected yet will say "joined" with resumed), rebuild
       // the rest; the others do the same on our resumed "joined".
