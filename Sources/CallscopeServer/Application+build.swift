@@ -17,6 +17,7 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
     var options = IngestPipeline.Options()
     options.sessionTimeoutMs = configuration.sessionTimeoutMs
     options.healthSliceMs = configuration.healthSliceMs
+    options.limits = configuration.ingestLimits
     let pipeline = IngestPipeline(store: store, options: options, logger: logger)
     try await pipeline.restore(serverNowMs: configuration.clock.nowMs())
 
@@ -49,12 +50,7 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
 
     return Application(
         router: router,
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter,
-            configuration: .init(
-                // Idle (and slow-header) HTTP/1 connections are closed: no client holds sockets forever.
-                http1: .init(idleTimeout: .seconds(Int64(max(1, configuration.connectionLimits.idleTimeoutSeconds)))),
-                ws: .init(maxFrameSize: configuration.maxBodyBytes))),
+        server: httpServer(webSocketRouter: webSocketRouter, configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "callscope"),
         services: [IngestService(pipeline: pipeline, intervalMs: configuration.expiryIntervalMs, clock: configuration.clock,
                                  logger: logger)],

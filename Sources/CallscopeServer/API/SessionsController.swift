@@ -50,7 +50,7 @@ struct SessionsController: Sendable {
                 return APIModels.SessionSummaryDTO(
                     sessionId: s.id, meetingId: s.meetingId, status: s.status.rawValue, startMs: s.startMs,
                     startTime: APIModels.iso(s.startMs), endMs: s.endMs, endTime: APIModels.iso(s.endMs),
-                    durationMs: (s.endMs ?? now) - s.startMs, uniqueParticipants: summary.uniqueParticipants,
+                    durationMs: (s.endMs ?? now).subtracting(saturating: s.startMs), uniqueParticipants: summary.uniqueParticipants,
                     errorCount: s.errorCount)
             },
             total: page.total, limit: query.limit, offset: query.offset)
@@ -72,7 +72,7 @@ struct SessionsController: Sendable {
         return APIModels.SessionDTO(
             sessionId: session.id, meetingId: session.meetingId, status: session.status.rawValue,
             initiatingTimeMs: session.initiatingMs, startMs: session.startMs, startTime: APIModels.iso(session.startMs),
-            endMs: session.endMs, endTime: APIModels.iso(session.endMs), durationMs: now - session.startMs,
+            endMs: session.endMs, endTime: APIModels.iso(session.endMs), durationMs: now.subtracting(saturating: session.startMs),
             uniqueParticipants: people.count, participantMinutes: Double(participantMs) / 60_000,
             errorCount: session.errorCount,
             services: services.map(Self.dto),

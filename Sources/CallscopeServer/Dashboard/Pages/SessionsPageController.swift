@@ -58,7 +58,7 @@ struct SessionsPageController: Sendable {
             return .init(
                 sessionId: s.id, meetingId: s.meetingId, ongoing: s.status == .ongoing, status: s.status.rawValue,
                 startMs: s.startMs, start: DisplayFormat.dateTime(s.startMs),
-                duration: DisplayFormat.duration((s.endMs ?? now) - s.startMs), participants: summary.uniqueParticipants,
+                duration: DisplayFormat.duration((s.endMs ?? now).subtracting(saturating: s.startMs)), participants: summary.uniqueParticipants,
                 errors: s.errorCount, hasErrors: s.errorCount > 0, health: .init(health), url: "/sessions/\(s.id)")
         }
     }
