@@ -64,6 +64,7 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
                  configuration: ServerConfiguration, demoProject: Project? = nil, templates: DashboardTemplates,
                  auth: DashboardAuth) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: UnmatchedRouteMiddleware(documented: DocumentedRoutes(openAPIJSON: OpenAPIDocument.json)))
     router.get("/health") { _, _ in "ok" }
     ingest.addRoutes(to: router)
     router.get("/api/openapi.json") { _, _ in
