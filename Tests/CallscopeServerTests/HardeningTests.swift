@@ -158,7 +158,7 @@ struct HardeningTests {
             #expect(body["error"]?["code"]?.string == "limit_exceeded" && body["error"]?["field"]?.string == "participantId")
             _ = try await client.ingest(Messages.join("x", meeting: "m2", seq: 1))
             let (third, refused) = try await client.ingest(Messages.join("y", meeting: "m3", seq: 1))
-            #expect(third == .tooManyRequests && refused["error"]?["field"]?.string == "meetingId")
+            #expect(third == .tooManyRequests && refused["error"]?["field"]?.string == "meetingId", "\(refused)")
             let (first, _) = try await client.ingest(Messages.receiverStats("a", from: "b", seq: 2, ts: Self.t0 + 2_000,
                                                                             bytes: 1, packets: 1, lost: 0, frames: 1))
             #expect(first == .ok)
@@ -168,6 +168,21 @@ struct HardeningTests {
             // Gapped seqs far beyond the highest are refused by name.
             let (jump, jumpBody) = try await client.ingest(Messages.leave("a", seq: 99_000_000, ts: Self.t0 + 3_000))
             #expect(jump == .badRequest && jumpBody["error"]?["field"]?.string == "seq")
+        }
+    }
+
+    @Test("ongoing meetings are counted over every shard: exactly the limit opens, whatever the hashing")
+    func meetingsAcrossShards() async throws {
+        var server = try TestServer()
+        defer { server.remove() }
+        server.configuration.ingestLimits.maxOngoingMeetingsPerProject = 5
+        try await server.app().test(.router) { client in
+            var opened = 0
+            for i in 0..<16 {
+                let (status, _) = try await client.ingest(Messages.join("p", meeting: "meeting-\(i)", seq: 1))
+                if status == .ok { opened += 1 } else { #expect(status == .tooManyRequests) }
+            }
+            #expect(opened == 5)
         }
     }
 

@@ -47,9 +47,13 @@ extension SessionsController {
         do { value = try JSONValue.parse(body.readableBytesView) } catch {
             throw APIError(.badRequest, code: "invalid_json", message: "\(error)")
         }
+        guard case .object = value else {
+            throw APIError(.badRequest, code: "invalid_json", message: "the body must be a JSON object {\"reason\": …} or empty")
+        }
         guard let reason = value["reason"], !reason.isNull else { return nil }
-        guard let text = reason.string, !text.isEmpty, text.utf8.count <= 512 else {
-            throw APIError.badRequest("reason must be a non-empty string of at most 512 bytes", field: "reason")
+        // Characters as JSON Schema counts them (code points), so that no combining marks pile up.
+        guard let text = reason.string, !text.isEmpty, text.unicodeScalars.count <= 512 else {
+            throw APIError.badRequest("reason must be a non-empty string of at most 512 characters", field: "reason")
         }
         return text
     }
@@ -67,10 +71,11 @@ extension SessionsController {
         let action = try Self.enumField(value, "action", IngestMessage.ServiceChange.Action.self)
         var ts = clock.nowMs()
         if let t = value["ts"], !t.isNull {
-            guard let n = t.double, n >= 0, n < 9e15 else {
-                throw APIError.badRequest("ts must be ms since the epoch", field: "ts")
+            guard let n = t.int64, EpochTime.range.contains(n) else {
+                throw APIError.badRequest("ts must be whole ms since the epoch, from 0 to \(EpochTime.maxMs) (years 1970–9999)",
+                                          field: "ts")
             }
-            ts = Int64(n.rounded())
+            ts = n
         }
         let stored = try await pipeline.recordService(
             IngestMessage.ServiceChange(service: service, action: action, sessionId: session.id),

@@ -14,7 +14,7 @@ extension IngestShard {
             let path = batchIsArray ? "[\(index)]" : ""
             // The limits are asked first, so that a refused message changes nothing.
             if let refusal = tracker.admission(message, projectId: projectId, limits: options.limits, ongoingInProject: {
-                tracker.ongoingSessionCount(projectId: projectId) + usage.ongoingMeetings(projectId: projectId, besides: index)
+                tracker.ongoingSessionCount(projectId: projectId) + usage.ongoingMeetings(projectId: projectId, besides: shardIndex)
             }) {
                 result.rejected = (index, refusal.under(path))
                 break
@@ -60,7 +60,7 @@ extension IngestShard {
         // Taken out of the dictionary while it changes, so that the report is not copied.
         let existing = peerConnections.removeValue(forKey: key)
         if existing == nil {
-            let held = (peerConnectionsByProject[projectId] ?? 0) + usage.peerConnections(projectId: projectId, besides: index)
+            let held = (peerConnectionsByProject[projectId] ?? 0) + usage.peerConnections(projectId: projectId, besides: shardIndex)
             guard held < options.limits.maxPeerConnectionsPerProject else {
                 throw IngestValidationError(
                     .limitExceeded,

@@ -38,7 +38,8 @@ actor IngestShard {
         var startMs: Int64
     }
 
-    let index: Int
+    /// This shard's place among the pipeline's shards (its key in ``ProjectUsage``).
+    let shardIndex: Int
     let committer: BatchCommitter
     let options: IngestPipeline.Options
     let usage: ProjectUsage
@@ -74,7 +75,7 @@ actor IngestShard {
 
     init(index: Int, committer: BatchCommitter, options: IngestPipeline.Options, usage: ProjectUsage, logger: Logger,
          onCommit: @escaping @Sendable (IngestBatch) -> Void) {
-        self.index = index
+        self.shardIndex = index
         self.committer = committer
         self.options = options
         self.usage = usage
@@ -117,7 +118,7 @@ actor IngestShard {
                                          peerConnections: peerConnectionsByProject)
         guard counts != published else { return }
         published = counts
-        usage.publish(shard: index, counts)
+        usage.publish(shard: shardIndex, counts)
     }
 
     /// The peer connections' last reports of ongoing sessions, once everything is committed.

@@ -61,8 +61,10 @@ struct SessionNotesController: Sendable {
     }
 
     static func validated(_ text: String?) throws -> String {
+        // Counted as sent and in code points (JSON Schema's characters), not in grapheme clusters:
+        // one "character" can carry any number of combining marks.
         let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= maxLength else {
+        guard !trimmed.isEmpty, (text ?? "").unicodeScalars.count <= maxLength else {
             throw APIError.badRequest("a note is 1 to \(maxLength) characters", field: "text")
         }
         return trimmed
