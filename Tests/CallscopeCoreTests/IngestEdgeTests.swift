@@ -146,7 +146,10 @@ struct AdmissionTests {
         var tracker = SessionTracker()
         #expect(admit(&tracker, stats("a", seq: 5_000_000), limits: limits) == nil, "a first seq may be anything")
         #expect(admit(&tracker, stats("a", seq: 5_001_000), limits: limits) == nil)
-        #expect(admit(&tracker, stats("a", seq: 5_002_001), limits: limits)?.field == "seq")
+        // A collector that lost its state restarts at Date.now() (protocol §5.1): up to its ts + a day is fine.
+        #expect(admit(&tracker, stats("a", seq: t0 + 3_600_000), limits: limits) == nil)
+        #expect(admit(&tracker, stats("a", seq: t0 + 86_400_000 + 3_600_001), limits: limits)?.field == "seq",
+                "beyond both the jump and the message's clock")
         // Gapped seqs 0, 2, 4, …: four ranges are allowed, the fifth gap is refused, filling a gap is fine.
         var gapped = SessionTracker()
         for seq in [0, 2, 4, 6] as [Int64] { #expect(admit(&gapped, stats("g", seq: seq), limits: limits) == nil) }
@@ -177,7 +180,7 @@ struct AdmissionTests {
 struct SeqRangesBoundsTests {
     @Test("binary insertion matches a plain set, in any order")
     func matchesASet() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<50 {
             var ranges = SeqRanges()
             var reference = Set<Int64>()
@@ -318,18 +321,5 @@ struct StatsBoundsTests {
                                                                           messageTsMs: Self.t0))
         #expect(samples.count == 1 && samples.first?.sample.tsMs == Self.t0 + 1_000)
         #expect(pc.droppedStats == 2)
-    }
-}
-
-/// A small deterministic generator for property tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

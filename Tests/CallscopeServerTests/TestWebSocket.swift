@@ -83,6 +83,15 @@ actor TestWebSocket {
         return received.isEmpty ? nil : received.removeFirst()
     }
 
+    /// The server's close code once the connection has ended, waiting up to `limit` for the end;
+    /// `nil` when it has not ended by then. On a loaded machine the close handshake of a socket
+    /// the server closes right after the upgrade can take until the server's close timeout (15 s).
+    func closeCode(within limit: Duration) async throws -> Int? {
+        let deadline = ContinuousClock.now + limit
+        while !isFinished, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        return isFinished ? closeCode : nil
+    }
+
     private func receive(_ value: JSONValue) {
         received.append(value)
     }

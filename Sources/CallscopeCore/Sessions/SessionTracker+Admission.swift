@@ -5,7 +5,7 @@ extension SessionTracker {
     /// Refused: a participant beyond ``IngestLimits/maxParticipantsPerMeeting`` in its session, a
     /// new session beyond ``IngestLimits/maxOngoingMeetingsPerProject`` (`ongoingInProject` counts
     /// the project's ongoing sessions in every shard), a seq more than ``IngestLimits/maxSeqJump``
-    /// above the participant's highest, and a seq that would open a gap beyond
+    /// above the participant's highest and above its own `ts` plus the clock skew, and a seq that would open a gap beyond
     /// ``IngestLimits/maxSeqRanges``. A resend of a stored seq is always admitted (it is a
     /// duplicate, acknowledged and not stored). Error fields are bare (`seq`, `participantId`).
     public func admission(_ message: IngestMessage, projectId: String, limits: IngestLimits,
@@ -46,9 +46,13 @@ extension SessionTracker {
         }
         let seqs = participant.seqs
         if seqs.contains(seq) { return nil }
-        if let highest = seqs.highest, seq > highest + limits.maxSeqJump {
+        // A collector that lost its state restarts its numbering at the current time in ms
+        // (protocol §5.1), so a jump up to the message's own clock (plus the allowed skew) is fine;
+        // only a seq beyond both that and `maxSeqJump` above the highest is refused.
+        if let highest = seqs.highest, seq > highest + limits.maxSeqJump, seq > message.tsMs + limits.maxClockSkewMs {
             return IngestValidationError(
-                .invalidField, "seq \(seq) is more than \(limits.maxSeqJump) above the highest stored (\(highest))",
+                .invalidField,
+                "seq \(seq) is more than \(limits.maxSeqJump) above the highest stored (\(highest)) and above the message's time in ms",
                 field: "seq")
         }
         if seqs.ranges.count >= limits.maxSeqRanges, seqs.wouldAddRange(seq) {

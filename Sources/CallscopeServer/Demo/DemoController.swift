@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
+import Synchronization
 
 /// `GET /demo/signal?meetingId=M&participantId=P`: the WebSocket signalling relay of the demo
 /// call (`/demo`). JSON text frames:
@@ -76,7 +77,11 @@ struct DemoController: Sendable {
             try await outbound.close(.init(codeNumber: Self.relayBusyCloseCode), reason: "the demo relay is busy")
             return
         }
-        let readFailure = await withTaskGroup(of: (any Error)?.self, returning: (any Error)?.self) { group in
+        // Each side says which it is when it ends: the reader ending lets the writer drain its
+        // queue (a close frame may be in it); the writer ending (replaced, or not reading) stops the reader.
+        let readerEnded = ReaderEnded()
+        let readFailure = await withTaskGroup(of: (reader: Bool, failure: (any Error)?).self,
+                                              returning: (any Error)?.self) { group in
             group.addTask {
                 // The only writer of this socket, so frames go out in the order they were queued.
                 // Its queue ends when the connection leaves, is replaced, or stops reading (the
@@ -88,16 +93,16 @@ struct DemoController: Sendable {
                             try await outbound.write(.text(text))
                         case .close(let code, let reason):
                             try await outbound.close(code, reason: reason)
-                            return nil
+                            return (false, nil)
                         }
                     }
-                    if !Task.isCancelled {
+                    if !Task.isCancelled && !readerEnded.value.load(ordering: .acquiring) {
                         try await outbound.close(.policyViolation, reason: "too many frames waiting: the socket is not read")
                     }
                 } catch {
                     logger.debug("demo signal: write failed", metadata: ["error": "\(error)"])
                 }
-                return nil
+                return (false, nil)
             }
             group.addTask {
                 do {
@@ -110,17 +115,19 @@ struct DemoController: Sendable {
                         guard case .object(let members)? = try? JSONValue.parse(text) else { continue }
                         await relay.relay(members, meetingId: meetingId, participantId: participantId, connection: connection)
                     }
-                    return nil
+                    return (true, nil)
                 } catch {
-                    return error   // e.g. a fragmented message over the limit: the socket closes with 1009
+                    return (true, error)   // e.g. a fragmented message over the limit: the socket closes with 1009
                 }
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            var failure = first
-            while let next = await group.next() { failure = failure ?? next }
+            var failure: (any Error)?
+            if let first = await group.next() {
+                failure = first.failure
+                if first.reader { readerEnded.value.store(true, ordering: .releasing) } else { group.cancelAll() }
+            }
             await relay.leave(meetingId: meetingId, participantId: participantId, connection: connection)
             queue.finish()
+            while let next = await group.next() { failure = failure ?? next.failure }
             return failure
         }
         if let readFailure { throw readFailure }
@@ -142,4 +149,10 @@ struct DemoController: Sendable {
             throw APIError.badRequest(error.message, field: field)
         }
     }
+}
+
+/// Set when a demo socket's reader has ended, so that its writer, draining what is left, does not
+/// take the end of its queue for a reader that stopped reading.
+private final class ReaderEnded: Sendable {
+    let value = Atomic<Bool>(false)
 }
