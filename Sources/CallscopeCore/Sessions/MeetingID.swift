@@ -25,10 +25,6 @@ public enum MeetingID {
         return parts.count == 3 && parts.allSatisfy { $0.count == 4 && $0.allSatisfy { ("a"..."z").contains($0) } }
     }
 
-    /// App-given IDs follow ``IngestID``'s rules.
-    public static func validate(_ id: String, field: String, maxBytes: Int = maxLength) throws(IngestValidationError) {
-        try IngestID.validate(id, name: "meetingId", field: field, maxBytes: maxBytes)
-    }
 }
 
 /// The rules every app-given ID (meeting, participant, peer connection) follows: 1 to

@@ -38,6 +38,4 @@ final class CappedCounts<Key: Hashable & Sendable>: Sendable {
             state.byKey[key] = left > 0 ? left : nil
         }
     }
-
-    var total: Int { state.withLock { $0.total } }
 }

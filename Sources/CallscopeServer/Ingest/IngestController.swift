@@ -35,7 +35,7 @@ struct IngestController: Sendable {
             let caller = try await authenticator.ingestCaller(context.request)
             let location = locator.location(peer: context.requestContext.remoteAddress, headers: context.request.headers)
             try await serve(inbound: inbound, outbound: outbound, caller: caller,
-                            query: context.request.uri.queryParameters, location: location, logger: context.logger)
+                            location: location, logger: context.logger)
         }
     }
 
@@ -75,7 +75,7 @@ struct IngestController: Sendable {
     /// pushed between answers. At most `maxCollectorFramesInFlight` frames are read ahead of their
     /// answers: a client that does not read its answers stops being read.
     private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-                       caller: Authenticator.IngestCaller, query: Parameters, location: String?,
+                       caller: Authenticator.IngestCaller, location: String?,
                        logger: Logger) async throws {
         let (outgoing, queue) = AsyncStream<Outgoing>.makeStream()
         let projectId = caller.project.id

@@ -38,6 +38,4 @@ struct LiveStreamQuota: Sendable {
 
         deinit { slots.release(holder) }
     }
-
-    var openCount: Int { slots.total }
 }

@@ -41,14 +41,9 @@ final class LoginThrottle: Sendable {
         }
     }
 
+    /// A failed sign-in of `username` (the same count ``beginAttempt(_:nowMs:)`` keeps).
     func recordFailure(_ username: String, nowMs: Int64) {
-        entries.withLock { entries in
-            var entry = entries[username] ?? Entry(windowStartMs: nowMs, failures: 0)
-            if nowMs - entry.windowStartMs >= Self.windowMs { entry = Entry(windowStartMs: nowMs, failures: 0) }
-            entry.failures += 1
-            entries[username] = entry
-            if entries.count > Self.maxEntries { Self.prune(&entries, nowMs: nowMs) }
-        }
+        _ = beginAttempt(username, nowMs: nowMs)
     }
 
     /// A successful sign-in forgets earlier failures.
