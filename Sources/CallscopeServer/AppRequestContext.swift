@@ -1,4 +1,5 @@
 import CallscopeStore
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
@@ -26,6 +27,9 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext, Remote
         self.remoteAddress = source.channel.remoteAddress
         self.webSocket = .init()
     }
+
+    /// Answers are written with sorted keys (``APIModels/encoder``).
+    public var responseEncoder: JSONEncoder { APIModels.encoder }
 
     /// Bodies are read by the routes themselves, each with its own configured limit.
     public var maxUploadSize: Int { 64 * 1024 * 1024 }

@@ -26,7 +26,7 @@ public enum Bootstrap {
     /// generated password (returned once in ``Outcome/newAdminPassword``). A given `adminPassword`
     /// that differs from the stored one replaces it and signs `admin` out everywhere: how an
     /// operator recovers a lost password. Passwords are bcrypt-hashed at `bcryptCost`.
-    public static func prepare(store: any AnalyticsStore, ingestKey: String?, apiToken: String?, nowMs: Int64,
+    public static func prepare(store: any CredentialStore, ingestKey: String?, apiToken: String?, nowMs: Int64,
                                adminPassword: String? = nil, bcryptCost: UInt8 = 12) async throws -> Outcome {
         if let adminPassword { try validate(adminPassword: adminPassword) }
         // The demo project is never the default one (its key is handed out by /demo).
@@ -62,7 +62,7 @@ public enum Bootstrap {
         return outcome
     }
 
-    private static func prepareAdmin(store: any AnalyticsStore, password: String?, bcryptCost: UInt8, nowMs: Int64,
+    private static func prepareAdmin(store: any CredentialStore, password: String?, bcryptCost: UInt8, nowMs: Int64,
                                      outcome: inout Outcome) async throws {
         if let admin = try await store.user(username: adminUsername) {
             guard let password else { return }
@@ -98,7 +98,7 @@ extension Bootstrap {
     public static let demoProjectId = "demo"
 
     /// The demo project, created (with a new ingest key) when missing.
-    public static func demoProject(store: any AnalyticsStore, nowMs: Int64) async throws -> Project {
+    public static func demoProject(store: any CredentialStore, nowMs: Int64) async throws -> Project {
         if let project = try await store.projects().first(where: { $0.id == demoProjectId }) { return project }
         let project = Project(id: demoProjectId, name: "Demo calls", ingestKey: Credentials.generate(prefix: "cs_demo_"),
                               createdMs: nowMs)
@@ -124,7 +124,7 @@ extension Bootstrap {
     }
 
     /// Sets the origins allowed to send with `project`'s key (from `--allowed-origin`), normalised.
-    public static func setAllowedOrigins(_ origins: [String], project: Project, store: any AnalyticsStore) async throws {
+    public static func setAllowedOrigins(_ origins: [String], project: Project, store: any CredentialStore) async throws {
         let normalised = try origins.map { origin in
             guard let n = OriginPolicy.normalise(origin) else { throw InvalidOrigin(value: origin) }
             return n

@@ -28,17 +28,3 @@ public struct ConnectionLimits: Sendable, Hashable {
 
     public init() {}
 }
-
-/// Milliseconds since the epoch, from the system clock shifted by `offsetMs` (tests run "in"
-/// the days of their fixtures).
-public struct WallClock: Sendable {
-    public var offsetMs: Int64
-
-    public static let system = WallClock(offsetMs: 0)
-
-    public init(offsetMs: Int64) {
-        self.offsetMs = offsetMs
-    }
-
-    public func nowMs() -> Int64 { Clock.nowMs() + offsetMs }
-}

@@ -73,7 +73,7 @@ struct QualityDropTests {
         let drop = try #require(d.drops.first)
         #expect(drop.worstSentLossPercent == 35 && drop.worstReceivedLossPercent == 0 && drop.worstLossPercent == 35)
         #expect(drop.causes.map { $0.describe(.default) } == ["packet loss up to 35 % of what they sent (poor above 10 %)"])
-        let data = try JSONValue.parse(Array(drop.timelineEvent(sessionId: "s", ongoing: false, limits: .default).dataJSON.utf8))
+        let data = TimelineEntry.qualityDrop(drop, ongoing: false).data(limits: .default)
         #expect(data["sentLossPercent"] == .number(35) && data["receivedLossPercent"] == .number(0) && data["lossPercent"] == .number(35))
     }
 
@@ -136,15 +136,15 @@ struct QualityDropTests {
     func timelineEntry() throws {
         let d = digest([("alice", .video, 10_000, figures(jitter: 12.345, received: 850, lost: 150, rtt: 80))])
         let drop = try #require(d.drops.first)
-        let ended = drop.timelineEvent(sessionId: "s1", ongoing: false, limits: .default)
-        #expect(ended.name == "quality-drop" && ended.participantId == "alice" && ended.tsMs == 10_000 && ended.sessionId == "s1")
-        let data = try JSONValue.parse(Array(ended.dataJSON.utf8))
+        let ended = TimelineEntry.qualityDrop(drop, ongoing: false)
+        #expect(ended.name == "quality-drop" && ended.participantId == "alice" && ended.tsMs == 10_000 && ended.isProblem)
+        let data = ended.data(limits: .default)
         #expect(data["kind"] == .string("video") && data["durationMs"] == .number(10_000) && data["endMs"] == .number(20_000))
         #expect(data["lossPercent"] == .number(15) && data["jitterMs"] == .number(12.3) && data["rttMs"] == .number(80))
         #expect(data["fps"] == nil && data["freezes"] == .number(0) && data["ongoing"] == nil)
         #expect(data["receivedLossPercent"] == .number(15) && data["sentLossPercent"] == nil)
         #expect(data["causes"] == .array([.string("packet loss up to 15 % of what they received (poor above 10 %)")]))
-        let ongoing = try JSONValue.parse(Array(drop.timelineEvent(sessionId: "s1", ongoing: true, limits: .default).dataJSON.utf8))
+        let ongoing = TimelineEntry.qualityDrop(drop, ongoing: true).data(limits: .default)
         #expect(ongoing["ongoing"] == .bool(true) && ongoing["endMs"] == nil && ongoing["durationMs"] == .number(10_000))
     }
 }

@@ -102,7 +102,7 @@ struct DashboardAuthTests {
             // The token is stored only as its hash.
             let store = try SQLiteStore(path: server.databasePath)
             #expect(try await store.webSession(tokenHash: token, nowMs: 0) == nil)
-            #expect(try await store.webSession(tokenHash: Credentials.hash(token), nowMs: Clock.nowMs()) != nil)
+            #expect(try await store.webSession(tokenHash: Credentials.hash(token), nowMs: server.configuration.clock.nowMs()) != nil)
 
             #expect(try await Self.request(client, .get, "/api/v1/sessions", cookie: cookie).status == .ok)
             #expect(try await Self.request(client, .get, "/api/v1/projects", cookie: cookie).status == .ok)
@@ -208,7 +208,7 @@ struct DashboardAuthTests {
             let store = try SQLiteStore(path: server.databasePath)
             let cookie = try await client.signIn()
             let hash = Credentials.hash(Self.token(ofCookie: cookie))
-            let now = Clock.nowMs()
+            let now = server.configuration.clock.nowMs()
             let created = try #require(try await store.webSession(tokenHash: hash, nowMs: now))
             #expect(abs(created.expiresMs - (now + 12 * 3600 * 1000)) < 60_000, "12 hours")
 

@@ -24,6 +24,25 @@ public struct QualityDrop: Sendable, Hashable {
     public var causes: [QualityCause]
 
     public var durationMs: Int64 { endMs.subtracting(saturating: startMs) }
+
+    public init(participantId: String, kind: MediaKind, startMs: Int64, endMs: Int64, reachesLastSlice: Bool,
+                worstJitterMs: Double? = nil, worstRttMs: Double? = nil, worstLossPercent: Double? = nil,
+                worstSentLossPercent: Double? = nil, worstReceivedLossPercent: Double? = nil, lowestFps: Double? = nil,
+                freezes: Int64 = 0, causes: [QualityCause] = []) {
+        self.participantId = participantId
+        self.kind = kind
+        self.startMs = startMs
+        self.endMs = endMs
+        self.reachesLastSlice = reachesLastSlice
+        self.worstJitterMs = worstJitterMs
+        self.worstRttMs = worstRttMs
+        self.worstLossPercent = worstLossPercent
+        self.worstSentLossPercent = worstSentLossPercent
+        self.worstReceivedLossPercent = worstReceivedLossPercent
+        self.lowestFps = lowestFps
+        self.freezes = freezes
+        self.causes = causes
+    }
 }
 
 /// One metric that made slices poor, with its worst value.

@@ -8,4 +8,15 @@ public enum MediaKind: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// `true` for the kinds whose graphs include resolution and FPS.
     public var isVideo: Bool { self == .video || self == .screenVideo }
+
+    /// The one wording of a kind on every page, chart and bar: "Audio", "Video",
+    /// "Screen-share audio", "Screen-share video".
+    public var displayName: String {
+        switch self {
+        case .audio: "Audio"
+        case .video: "Video"
+        case .screenAudio: "Screen-share audio"
+        case .screenVideo: "Screen-share video"
+        }
+    }
 }

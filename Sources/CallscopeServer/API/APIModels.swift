@@ -5,6 +5,14 @@ import Hummingbird
 
 /// JSON shapes of API v1. Times are `…Ms` (ms since the epoch) with an ISO 8601 twin for people.
 enum APIModels {
+    /// The API's JSON writer (every answer, the JSON export): keys in sorted order, so that an
+    /// answer is the same bytes each time and diffs cleanly.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+
     static func iso(_ ms: Int64?) -> String? {
         guard let ms else { return nil }
         // Half a millisecond more, so that the formatter (which truncates) prints the same ms.

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// `/api/v1/projects`: the projects a token may see, and each project's allowed origins.
 struct ProjectsController: Sendable {
-    let store: any AnalyticsStore
+    let store: any CredentialStore
 
     struct ProjectDTO: ResponseEncodable {
         var projectId: String

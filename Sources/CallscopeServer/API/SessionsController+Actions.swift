@@ -8,33 +8,14 @@ extension SessionsController {
     /// A participant whose collector has no open WebSocket gets the kick when it reconnects or
     /// with its next HTTP answer (`delivered: false` says so).
     @Sendable func kick(_ request: Request, context: AppRequestContext) async throws -> APIModels.KickDTO {
-        let session = try await session(request, context)
+        let session = try await queries.session(request, context)
         let pid = try context.parameters.require("participantId")
         let reason = try await Self.kickReason(request)
-        return try await kick(session: session, participantId: pid, reason: reason,
-                              actor: context.apiToken?.name ?? context.user?.username ?? "api")
-    }
-
-    /// The kick behind the API route and the dashboard's Kick out button.
-    func kick(session: Session, participantId pid: String, reason: String?, actor: String) async throws -> APIModels.KickDTO {
-        guard session.status == .ongoing else { throw APIError.conflict("session \(session.id) has ended", field: "sessionId") }
-        do {
-            try await pipeline.kick(session: session, participantId: pid, by: actor, serverNowMs: clock.nowMs())
-        } catch let refusal as KickRefusal {
-            switch refusal {
-            case .sessionNotOngoing: throw APIError.conflict("session \(session.id) has ended", field: "sessionId")
-            case .participantUnknown: throw APIError.notFound("participant \(pid)", field: "participantId")
-            case .participantNotPresent:
-                throw APIError.conflict("participant \(pid) is no longer in the session", field: "participantId")
-            }
-        }
-        let notice = KickNotice(meetingId: session.meetingId, participantId: pid, reason: reason ?? "removed by \(actor)")
-        let delivered = await connections.deliver(
-            notice, to: ParticipantAddress(projectId: session.projectId, meetingId: session.meetingId, participantId: pid),
-            nowMs: clock.nowMs())
+        let result = try await actions.kick(session: session, participantId: pid, reason: reason,
+                                            actor: context.apiToken?.name ?? context.user?.username ?? "api")
         return APIModels.KickDTO(
-            sessionId: session.id, participantId: pid, kicked: true, delivered: delivered,
-            note: delivered
+            sessionId: session.id, participantId: pid, kicked: true, delivered: result.delivered,
+            note: result.delivered
                 ? "kick recorded on the session timeline and pushed to the participant's collector"
                 : "kick recorded; the participant's collector has no open connection, so it gets the kick when it reconnects or with its next HTTP answer (within 5 minutes)")
     }
@@ -60,7 +41,7 @@ extension SessionsController {
 
     /// `{"service":"recording|hls|rtmp","action":"started|stopped","ts":<ms, optional>}` from an app's backend.
     @Sendable func service(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.ServiceDTO> {
-        let session = try await session(request, context)
+        let session = try await queries.session(request, context)
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024)
         let value: JSONValue
@@ -69,7 +50,7 @@ extension SessionsController {
         }
         let service = try Self.enumField(value, "service", ServiceUse.Service.self)
         let action = try Self.enumField(value, "action", IngestMessage.ServiceChange.Action.self)
-        var ts = clock.nowMs()
+        var ts: Int64?
         if let t = value["ts"], !t.isNull {
             guard let n = t.int64, EpochTime.range.contains(n) else {
                 throw APIError.badRequest("ts must be whole ms since the epoch, from 0 to \(EpochTime.maxMs) (years 1970–9999)",
@@ -77,11 +58,9 @@ extension SessionsController {
             }
             ts = n
         }
-        let stored = try await pipeline.recordService(
-            IngestMessage.ServiceChange(service: service, action: action, sessionId: session.id),
-            session: session, tsMs: ts, serverNowMs: clock.nowMs())
-        guard stored else { throw APIError.conflict("session \(session.id) has ended", field: "sessionId") }
-        return .init(items: try await store.services(sessionId: session.id).map(Self.dto))
+        try await actions.recordService(IngestMessage.ServiceChange(service: service, action: action, sessionId: session.id),
+                                        session: session, tsMs: ts)
+        return .init(items: try await queries.services(of: session).map(APIModels.ServiceDTO.init))
     }
 
     static func enumField<E: RawRepresentable & CaseIterable>(_ value: JSONValue, _ key: String, _: E.Type) throws -> E

@@ -4,7 +4,7 @@ import Hummingbird
 /// Who is calling: ingest routes take a project ingest key (or, for service messages, an API
 /// token); API routes take an API token. Ingest keys can never read.
 struct Authenticator: Sendable {
-    let store: any AnalyticsStore
+    let store: any CredentialStore
 
     enum IngestCaller: Sendable {
         case collector(Project)

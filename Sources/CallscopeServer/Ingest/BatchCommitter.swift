@@ -4,11 +4,11 @@ import CallscopeStore
 /// into the next one. SQLite has a single writer and every commit pays an fsync, so one large
 /// transaction beats one per shard. A failed transaction fails every batch that was in it.
 actor BatchCommitter {
-    let store: any AnalyticsStore
+    let store: any IngestStore
     private var queued: [(batch: IngestBatch, waiter: CheckedContinuation<Void, any Error>)] = []
     private var writing = false
 
-    init(store: any AnalyticsStore) {
+    init(store: any IngestStore) {
         self.store = store
     }
 

@@ -125,9 +125,3 @@ struct IngestController: Sendable {
         }
     }
 }
-
-/// Wall-clock milliseconds since the epoch.
-enum Clock {
-    // Read through ``ServerConfiguration/clock`` (``WallClock``) where client times are compared with it.
-    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-}

@@ -38,13 +38,13 @@ public final class IngestPipeline: Sendable {
         public init() {}
     }
 
-    let store: any AnalyticsStore
+    let store: any IngestStore & SessionReadStore
     let shards: [IngestShard]
     let observers = CommitObservers()
     /// What every shard holds per project, for the limits that span shards.
     let usage = ProjectUsage()
 
-    public init(store: any AnalyticsStore, options: Options = Options(), logger: Logger = Logger(label: "callscope.ingest")) {
+    public init(store: any IngestStore & SessionReadStore, options: Options = Options(), logger: Logger = Logger(label: "callscope.ingest")) {
         self.store = store
         let observers = self.observers
         let committer = BatchCommitter(store: store)

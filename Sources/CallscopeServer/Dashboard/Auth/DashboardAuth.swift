@@ -16,8 +16,8 @@ struct DashboardAuth: Sendable {
     let trustedProxies: TrustedProxies
     let sameOrigin: SameOriginCheck
 
-    init(store: any AnalyticsStore, configuration: ServerConfiguration) async throws {
-        sessions = WebSessions(store: store, secureCookies: configuration.secureCookies)
+    init(store: any CredentialStore, configuration: ServerConfiguration) async throws {
+        sessions = WebSessions(store: store, secureCookies: configuration.secureCookies, clock: configuration.clock)
         passwords = try await PasswordHasher(cost: configuration.bcryptCost)
         throttle = LoginThrottle()
         gate = SignInGate(maxPerAddress: configuration.connectionLimits.maxSignInsInFlightPerAddress,
@@ -35,7 +35,7 @@ struct DashboardAuth: Sendable {
             .add(middleware: PageFormOriginMiddleware(sameOrigin: sameOrigin))
     }
 
-    func addLoginRoutes(to router: Router<AppRequestContext>, store: any AnalyticsStore, templates: DashboardTemplates) {
+    func addLoginRoutes(to router: Router<AppRequestContext>, store: any CredentialStore, templates: DashboardTemplates) {
         LoginController(store: store, sessions: sessions, passwords: passwords, throttle: throttle, gate: gate,
                         trustedProxies: trustedProxies, sameOrigin: sameOrigin, templates: templates)
             .addRoutes(to: router.group().add(middleware: webSessionMiddleware))

@@ -12,7 +12,7 @@ import Hummingbird
 /// client address and in total (429 beyond). Success starts a new web session (and ends the one the browser had) and redirects
 /// (303) to `next` when it is a path on this server, else to `/sessions`.
 struct LoginController: Sendable {
-    let store: any AnalyticsStore
+    let store: any CredentialStore
     let sessions: WebSessions
     let passwords: PasswordHasher
     let throttle: LoginThrottle
@@ -66,7 +66,7 @@ struct LoginController: Sendable {
         let next = LoginRedirect.safe(form.next) ?? ""
         let model = LoginModel(username: username, next: next)
 
-        let nowMs = sessions.now()
+        let nowMs = sessions.clock.nowMs()
         // The attempt counts before the password is checked (see LoginThrottle.beginAttempt).
         if let waitMs = throttle.beginAttempt(username, nowMs: nowMs) {
             let minutes = (waitMs + 59_999) / 60_000

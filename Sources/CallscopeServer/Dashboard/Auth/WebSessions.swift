@@ -16,9 +16,10 @@ struct WebSessions: Sendable {
     /// A session is slid forward at most once a minute, so reads do not each cost a write.
     static let touchIntervalMs: Int64 = 60_000
 
-    let store: any AnalyticsStore
+    let store: any CredentialStore
     let secureCookies: Bool
-    var now: @Sendable () -> Int64 = { Clock.nowMs() }
+    /// The server's clock: a session's expiry slides from it.
+    let clock: WallClock
 
     /// 32 random bytes, base64url without padding (43 characters, all valid in a cookie).
     static func newToken() -> String {
@@ -33,7 +34,7 @@ struct WebSessions: Sendable {
     /// anyone are deleted on the way (sign-ins are rare; the delete uses an index).
     func signIn(_ user: DashboardUser) async throws -> Cookie {
         let token = Self.newToken()
-        let nowMs = now()
+        let nowMs = clock.nowMs()
         _ = try await store.deleteExpiredWebSessions(nowMs: nowMs)
         try await store.createWebSession(WebSession(tokenHash: Credentials.hash(token), userId: user.id, createdMs: nowMs,
                                                     expiresMs: nowMs + Self.lifetimeMs, lastSeenMs: nowMs))
@@ -53,7 +54,7 @@ struct WebSessions: Sendable {
     func user(of request: Request) async throws -> DashboardUser? {
         guard let token = Self.token(of: request) else { return nil }
         let hash = Credentials.hash(token)
-        let nowMs = now()
+        let nowMs = clock.nowMs()
         guard let session = try await store.webSession(tokenHash: hash, nowMs: nowMs),
               let user = try await store.user(id: session.userId)
         else { return nil }

@@ -144,15 +144,3 @@ enum ChartMetric: String, Sendable, Hashable, CaseIterable {
         }
     }
 }
-
-extension MediaKind {
-    /// "Audio", "Video", "Screen-share audio", "Screen-share video".
-    var chartLabel: String {
-        switch self {
-        case .audio: "Audio"
-        case .video: "Video"
-        case .screenAudio: "Screen-share audio"
-        case .screenVideo: "Screen-share video"
-        }
-    }
-}

@@ -200,7 +200,7 @@ struct HealthBar: Sendable {
 
     /// "Video call health of Alice, 10:02–10:34 UTC: good 92 % · moderate 6 % · poor 2 % of the time with data; no data for 2 min".
     var summary: String {
-        var text = "\(kind.chartLabel) call health"
+        var text = "\(kind.displayName) call health"
         if let participantName, !participantName.isEmpty { text += " of \(participantName)" }
         let (from, to) = span
         text += ", \(ChartFormat.range(from, to))"
@@ -249,7 +249,7 @@ struct HealthBar: Sendable {
         let shares = sharesText ?? "no data"
         let sharesWidth = TextMetrics.width(shares, fontSize: 11)
         w.element("text", [("class", "cs-health-kind"), ("x", SVGWriter.number(pad)), ("y", "16"), ("font-size", "13"), ("font-weight", "600")],
-                  text: TextMetrics.truncated(kind.chartLabel, fontSize: 13, maxWidth: width - 3 * pad - sharesWidth))
+                  text: TextMetrics.truncated(kind.displayName, fontSize: 13, maxWidth: width - 3 * pad - sharesWidth))
         w.element("text", [("class", "cs-health-shares"), ("x", SVGWriter.number(width - pad)), ("y", "16"), ("font-size", "11"),
                            ("text-anchor", "end"), ("fill-opacity", "0.8")], text: shares)
 

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// script then fetches its live regions again (`app.js`). One stream per session page
 /// (`…/live`) and one for the sessions list (`/sessions/live`).
 struct LiveUpdatesController: Sendable {
-    let api: SessionsController
+    let queries: SessionQueries
     let hub: LiveHub
     let quota: LiveStreamQuota
 
@@ -19,7 +19,7 @@ struct LiveUpdatesController: Sendable {
     }
 
     @Sendable func sessionStream(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let scope = try await SessionScope.resolve(request, context, api: api)
+        let scope = try await SessionScope.resolve(request, context, queries: queries)
         return try stream(topic: scope.session.id, holder: Self.holder(context, token: context.parameters.get("token")))
     }
 

@@ -5,9 +5,8 @@ import Hummingbird
 /// `/sessions/{id}/participants/{pid}`: the participant sidebar. A page of its own (links work
 /// without script); the dashboard's script opens it as a drawer over the session page.
 struct ParticipantPageController: Sendable {
-    let api: SessionsController
+    let queries: SessionQueries
     let templates: DashboardTemplates
-    let healthSliceMs: Int64
 
     struct Model: Sendable {
         struct Attempt: Sendable {
@@ -42,14 +41,14 @@ struct ParticipantPageController: Sendable {
     }
 
     @Sendable func sidebar(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let scope = try await SessionScope.resolve(request, context, api: api)
+        let scope = try await SessionScope.resolve(request, context, queries: queries)
         let session = scope.session
         let pid = try context.parameters.require("participantId")
-        let (p, slices) = try await api.participant(pid, of: session)
-        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
-        let end = session.endMs ?? now
-        let byKind = Dictionary(grouping: slices, by: \.kind)
-        let commonSpan = HealthBar.span(fromMs: session.startMs, toMs: end, slices: slices, sliceMs: healthSliceMs)
+        let detail = try await queries.participant(pid, of: session)
+        let p = detail.participant, client = p.client
+        let end = queries.endOrNowMs(of: session)
+        let sliceMs = queries.sliceMs
+        let commonSpan = HealthBar.span(fromMs: session.startMs, toMs: end, slices: detail.slices, sliceMs: sliceMs)
         let name = p.name ?? pid
         let unknown = "not reported"
         let model = Model(
@@ -63,19 +62,19 @@ struct ParticipantPageController: Sendable {
             },
             fields: [
                 .init(label: "Participant ID", value: pid),
-                .init(label: "Total duration", value: DisplayFormat.duration(p.totalDurationMs)),
-                .init(label: "Joining time", value: p.joiningTimeMs.map { "\($0) ms" } ?? "not connected yet"),
-                .init(label: "Location", value: p.location),
-                .init(label: "Platform", value: p.platform ?? unknown),
-                .init(label: "Device", value: p.device ?? unknown),
-                .init(label: "OS", value: p.os ?? unknown),
-                .init(label: "Browser", value: p.browser ?? unknown),
-                .init(label: "SDK", value: [p.sdkName, p.sdkVersion].compactMap { $0 }.joined(separator: " ").nonEmpty ?? unknown),
+                .init(label: "Total duration", value: DisplayFormat.duration(detail.totalDurationMs)),
+                .init(label: "Joining time", value: detail.joiningTimeMs.map { "\($0) ms" } ?? "not connected yet"),
+                .init(label: "Location", value: client.location ?? "unknown"),
+                .init(label: "Platform", value: client.platform?.rawValue ?? unknown),
+                .init(label: "Device", value: client.device ?? unknown),
+                .init(label: "OS", value: client.os ?? unknown),
+                .init(label: "Browser", value: client.browser ?? unknown),
+                .init(label: "SDK", value: [client.sdkName, client.sdkVersion].compactMap { $0 }.joined(separator: " ").nonEmpty ?? unknown),
             ],
             healthBars: [MediaKind.audio, .video, .screenAudio, .screenVideo].map { kind in
                 // One time axis for the four bars: the session, widened to every kind's slices.
-                HealthBar(kind: kind, fromMs: commonSpan.from, toMs: commonSpan.to, slices: byKind[kind] ?? [],
-                          sliceMs: healthSliceMs, limits: api.limits, participantName: name).renderBothSizes()
+                HealthBar(kind: kind, fromMs: commonSpan.from, toMs: commonSpan.to, slices: detail.slices(of: kind),
+                          sliceMs: sliceMs, limits: queries.limits, participantName: name).renderBothSizes()
             },
             statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))")
         return try templates.page("participant", model)

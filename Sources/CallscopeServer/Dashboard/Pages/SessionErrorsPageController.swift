@@ -3,7 +3,7 @@ import Hummingbird
 
 /// `/sessions/{id}/errors`: the Errors tab — who, which error, when, what it means, what to do.
 struct SessionErrorsPageController: Sendable {
-    let api: SessionsController
+    let queries: SessionQueries
     let templates: DashboardTemplates
 
     struct Model: Sendable {
@@ -37,18 +37,24 @@ struct SessionErrorsPageController: Sendable {
     }
 
     @Sendable func errors(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let scope = try await SessionScope.resolve(request, context, api: api)
+        let scope = try await SessionScope.resolve(request, context, queries: queries)
         let session = scope.session
-        let rows = try await api.errors(of: session).map { e in
-            Model.Row(tsMs: e.tsMs, time: DisplayFormat.dateTime(e.tsMs), participantId: e.participantId ?? "—",
-                      participantName: e.participantName ?? e.participantId ?? "session", code: e.code, title: e.title,
-                      severity: e.severity, source: e.source, message: e.message.isEmpty ? nil : e.message,
-                      data: e.data.value.object?.isEmpty == false ? e.data.value.serialized() : nil,
-                      explanation: e.explanation, fix: e.suggestedFix)
-        }
+        let rows = try await queries.errors(of: session).map(Model.Row.init)
         return try templates.page("session-errors", Model(
             frame: scope.frame(title: "Errors · \(session.meetingId)", user: context.user?.username, tab: "Errors",
                                livePath: "/errors"),
             rows: rows, hasRows: !rows.isEmpty))
+    }
+}
+
+extension SessionErrorsPageController.Model.Row {
+    init(_ report: ErrorReport) {
+        let e = report.error
+        let data = (try? JSONValue.parse(Array(e.dataJSON.utf8)))?.object.flatMap { $0.isEmpty ? nil : JSONValue.object($0) }
+        self.init(tsMs: e.tsMs, time: DisplayFormat.dateTime(e.tsMs), participantId: e.participantId ?? "—",
+                  participantName: report.participantName ?? e.participantId ?? "session", code: e.code,
+                  title: report.advice.title, severity: e.severity.rawValue, source: e.source.rawValue,
+                  message: e.message.isEmpty ? nil : e.message, data: data?.serialized(),
+                  explanation: report.advice.explanation, fix: report.advice.fix)
     }
 }

@@ -8,7 +8,7 @@ import Hummingbird
 /// (overview, participants, streams with their samples, timeline, errors, notes). From the page
 /// (`/sessions/{id}/export.csv|json`, signed in) and the API (`/api/v1/sessions/{id}/export.csv|json`).
 struct SessionExportController: Sendable {
-    let api: SessionsController
+    let queries: SessionQueries
 
     func addRoutes(pages: some RouterMethods<AppRequestContext>, api group: RouterGroup<AppRequestContext>) {
         pages.get("/sessions/:sessionId/export.csv", use: csv)
@@ -25,13 +25,13 @@ struct SessionExportController: Sendable {
     ]
 
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try await api.session(request, context)
-        let streams = try await api.store.streams(sessionId: session.id)
-        let store = api.store
+        let session = try await queries.session(request, context)
+        let streams = try await queries.streams(of: session)
+        let queries = self.queries
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: Self.csvColumns.joined(separator: ",") + "\r\n"))
             for stream in streams {
-                let samples = try await store.samples(streamId: stream.id, side: nil, fromMs: nil, toMs: nil)
+                let samples = try await queries.samples(of: stream)
                 var chunk = ""
                 for s in samples {
                     chunk += Self.row(session: session, stream: stream, sample: s)
@@ -48,26 +48,26 @@ struct SessionExportController: Sendable {
     }
 
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try await api.session(request, context)
-        let digest = try await api.healthDigest(of: session)
-        let overview = try await api.overview(of: session, digest: digest)
+        let session = try await queries.session(request, context)
+        let digest = try await queries.healthDigest(of: session)
+        let overview = try await queries.overview(of: session, digest: digest)
         var participants: [APIModels.ParticipantDTO] = []
-        for p in overview.participants { participants.append(try await api.participant(p.participantId, of: session).dto) }
+        for p in overview.participants {
+            participants.append(APIModels.ParticipantDTO(try await queries.participant(p.participantId, of: session), limits: queries.limits))
+        }
         var streams: [StreamExport] = []
-        for stream in try await api.store.streams(sessionId: session.id) {
+        for stream in try await queries.streams(of: session) {
             streams.append(StreamExport(
                 streamId: stream.id, senderId: stream.key.senderId, receiverId: stream.key.receiverId,
-                kind: stream.key.kind.rawValue,
-                samples: try await api.store.samples(streamId: stream.id, side: nil, fromMs: nil, toMs: nil)))
+                kind: stream.key.kind.rawValue, samples: try await queries.samples(of: stream)))
         }
-        let events = try await api.timeline(of: session, participantId: nil, digest: digest).map(SessionsController.dto)
+        let timeline = try await queries.timeline(of: session, digest: digest)
         let export = SessionExport(
-            exportedAt: APIModels.iso(Clock.nowMs()), session: overview, participants: participants, streams: streams,
-            events: events, errors: try await api.errors(of: session),
-            notes: try await api.store.notes(sessionId: session.id).map(SessionNotesController.dto))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(export)
+            exportedAt: APIModels.iso(queries.clock.nowMs()), session: APIModels.SessionDTO(overview), participants: participants,
+            streams: streams, events: timeline.entries.map { APIModels.EventDTO($0, limits: queries.limits) },
+            errors: try await queries.errors(of: session).map(APIModels.ErrorDTO.init),
+            notes: try await queries.notes(of: session).map(SessionNotesController.dto))
+        let data = try APIModels.encoder.encode(export)
         return Response(status: .ok, headers: Self.download("application/json; charset=utf-8", "callscope-\(session.id).json"),
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -7,7 +7,9 @@ import Hummingbird
 /// bottom of the Overview, added by a signed-in user with a form (`POST /sessions/{id}/notes`)
 /// or through the API (`GET`/`POST /api/v1/sessions/{id}/notes`, `{"text": "..."}`).
 struct SessionNotesController: Sendable {
-    let api: SessionsController
+    let queries: SessionQueries
+    /// Where notes are added.
+    let store: any DashboardDataStore
     static let maxLength = 4000
 
     struct NoteDTO: ResponseEncodable {
@@ -28,12 +30,12 @@ struct SessionNotesController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<NoteDTO> {
-        let session = try await api.session(request, context)
-        return .init(items: try await api.store.notes(sessionId: session.id).map(Self.dto))
+        let session = try await queries.session(request, context)
+        return .init(items: try await queries.notes(of: session).map(Self.dto))
     }
 
     @Sendable func addFromAPI(_ request: Request, context: AppRequestContext) async throws -> NoteDTO {
-        let session = try await api.session(request, context)
+        let session = try await queries.session(request, context)
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024)
         let value: JSONValue
@@ -42,18 +44,18 @@ struct SessionNotesController: Sendable {
         }
         let text = try Self.validated(value["text"]?.string)
         let author = context.user?.username ?? context.apiToken?.name ?? "api"
-        return Self.dto(try await api.store.addNote(sessionId: session.id, author: author, text: text, createdMs: Clock.nowMs()))
+        return Self.dto(try await store.addNote(sessionId: session.id, author: author, text: text, createdMs: queries.clock.nowMs()))
     }
 
     @Sendable func addFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try await api.session(request, context)
+        let session = try await queries.session(request, context)
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024)
         let form = FormFields.parse(body)
         var notice = "Note added."
         do {
-            _ = try await api.store.addNote(sessionId: session.id, author: context.user?.username ?? "unknown",
-                                            text: try Self.validated(form["text"]), createdMs: Clock.nowMs())
+            _ = try await store.addNote(sessionId: session.id, author: context.user?.username ?? "unknown",
+                                        text: try Self.validated(form["text"]), createdMs: queries.clock.nowMs())
         } catch let error as APIError {
             notice = error.message
         }

@@ -1,7 +1,8 @@
 import CallscopeCore
 
 /// What `session-overview.mustache` shows: the Overview fields, the participant table, the
-/// timeline. Built from the same `SessionDTO` the API returns, so page and API cannot disagree.
+/// timeline, notes and share links. Built from the same read model the API returns
+/// (``SessionOverview``, ``SessionTimeline``), so page and API cannot disagree.
 struct SessionOverviewModel: Sendable {
     struct Field: Sendable {
         var label: String
@@ -27,8 +28,10 @@ struct SessionOverviewModel: Sendable {
     }
 
     struct KindHealth: Sendable {
-        var kind: String
-        var colour: String
+        var kind: MediaKind
+        /// `nil` when no slice of the kind could be judged.
+        var colour: HealthColour?
+        /// "93 % good, 5 % moderate, 2 % poor".
         var label: String
     }
 
@@ -38,7 +41,7 @@ struct SessionOverviewModel: Sendable {
         var who: String
         var what: String
         var detail: String
-        var tone: String
+        var tone: TimelineTone
         /// Where to look closer: a quality drop opens the participant's health bars, an error
         /// the Errors tab.
         var link: Link? = nil

@@ -13,15 +13,12 @@ struct SessionScope: Sendable {
 
     /// A page route's session: by `:sessionId` for signed-in users, by `:token` for share links.
     /// An unknown, revoked or expired token is a plain 404, whatever the reason.
-    static func resolve(_ request: Request, _ context: AppRequestContext, api: SessionsController) async throws -> SessionScope {
+    static func resolve(_ request: Request, _ context: AppRequestContext, queries: SessionQueries) async throws -> SessionScope {
         if let token = context.parameters.get("token") {
-            guard let link = try await api.store.shareLink(tokenHash: Credentials.hash(token)),
-                  link.isUsable(atMs: Clock.nowMs()),
-                  let session = try await api.store.session(id: link.sessionId)
-            else { throw APIError.notFound("shared session") }
+            guard let session = try await queries.sharedSession(token: token) else { throw APIError.notFound("shared session") }
             return SessionScope(session: session, base: "/share/\(token)", readOnly: true)
         }
-        let session = try await api.session(request, context)
+        let session = try await queries.session(request, context)
         return SessionScope(session: session, base: "/sessions/\(session.id)", readOnly: false)
     }
 }

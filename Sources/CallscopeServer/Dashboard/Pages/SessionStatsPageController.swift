@@ -8,7 +8,7 @@ import Hummingbird
 /// `?from=&to=`), and one chart per metric with the sender side beside the receiver side on one
 /// time axis. `sender` defaults to the first participant that sends anything.
 struct SessionStatsPageController: Sendable {
-    let api: SessionsController
+    let queries: SessionQueries
     let templates: DashboardTemplates
 
     struct Model: Sendable {
@@ -35,24 +35,24 @@ struct SessionStatsPageController: Sendable {
     }
 
     @Sendable func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let scope = try await SessionScope.resolve(request, context, api: api)
+        let scope = try await SessionScope.resolve(request, context, queries: queries)
         let session = scope.session
         let q = request.uri.queryParameters
-        let people = try await api.store.participants(sessionId: session.id)
+        let people = try await queries.participants(of: session)
         let names = Dictionary(people.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
-        let streams = try await api.store.streams(sessionId: session.id)
-        let senderIds = Self.ordered(streams.map(\.key.senderId), by: people.map(\.participantId))
+        let joinOrder = people.map(\.participantId)
+        let streams = try await queries.streams(of: session)
+        let senderIds = Self.ordered(streams.map(\.key.senderId), by: joinOrder)
         let sender = q.get("sender").flatMap { s in senderIds.contains(s) ? s : nil } ?? senderIds.first
         let fromSender = streams.filter { $0.key.senderId == sender }
-        let receiverIds = Self.ordered(fromSender.map { $0.key.receiverId ?? "" }, by: people.map(\.participantId))
+        let receiverIds = Self.ordered(fromSender.map { $0.key.receiverId ?? "" }, by: joinOrder)
         let receiver = q.get("receiver").flatMap { r in receiverIds.contains(r) ? r : nil } ?? receiverIds.first
         let pair = fromSender.filter { ($0.key.receiverId ?? "") == receiver }
         let kinds = MediaKind.allCases.filter { k in pair.contains { $0.key.kind == k } }
         let kind = q.get("kind").flatMap(MediaKind.init(rawValue:)).flatMap { kinds.contains($0) ? $0 : nil } ?? kinds.first
         let stream = pair.first { $0.key.kind == kind }
 
-        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
-        let end = session.endMs ?? now
+        let end = queries.endOrNowMs(of: session)
         let window = q.get("window") ?? "all"
         var fromMs = session.startMs, toMs = end
         if window == "last5" { fromMs = max(session.startMs, end.subtracting(saturating: 5 * 60_000)) }
@@ -67,19 +67,13 @@ struct SessionStatsPageController: Sendable {
 
         var charts: [String] = []
         if let stream, let kind {
-            var samples = try await api.store.samples(streamId: stream.id, side: nil, fromMs: fromMs, toMs: toMs + 1)
-            // Through an SFU the sender's side is its uplink, a stream without a receiver: what
-            // the sender measured of what every receiver gets.
-            if stream.senderSamples == 0, stream.key.receiverId != nil,
-               let uplink = fromSender.first(where: { $0.key.receiverId == nil && $0.key.kind == kind }) {
-                samples += try await api.store.samples(streamId: uplink.id, side: .sender, fromMs: fromMs, toMs: toMs + 1)
-            }
+            let samples = try await queries.chartSamples(of: stream, among: streams, fromMs: fromMs, toMs: toMs)
             let senderName = names[stream.key.senderId] ?? stream.key.senderId
             let receiverName = stream.key.receiverId.map { names[$0] ?? $0 } ?? "the SFU's receivers"
             charts = ChartMetric.metrics(for: kind).map { metric in
                 MetricChart(metric: metric, fromMs: fromMs, toMs: toMs, samples: samples, senderName: senderName,
-                            receiverName: receiverName, limits: api.limits,
-                            subject: "\(senderName) → \(receiverName), \(kind.chartLabel)").renderBothSizes()
+                            receiverName: receiverName, limits: queries.limits,
+                            subject: "\(senderName) → \(receiverName), \(kind.displayName)").renderBothSizes()
             }
         }
         let label = { (id: String) in id.isEmpty ? "SFU / unknown receiver" : "\(names[id] ?? id) (\(id))" }
@@ -88,13 +82,13 @@ struct SessionStatsPageController: Sendable {
                                tab: "Session stats", livePath: "/stats"),
             senders: senderIds.map { .init(value: $0, label: label($0), selected: $0 == sender) },
             receivers: receiverIds.map { .init(value: $0, label: label($0), selected: $0 == receiver) },
-            kinds: kinds.map { .init(value: $0.rawValue, label: $0.chartLabel, selected: $0 == kind) },
+            kinds: kinds.map { .init(value: $0.rawValue, label: $0.displayName, selected: $0 == kind) },
             windows: [("all", "Whole session"), ("last5", "Last 5 minutes")].map {
                 .init(value: $0.0, label: $0.1, selected: $0.0 == window && q.get("from") == nil)
             },
             from: q.get("from") ?? "", to: q.get("to") ?? "",
             heading: stream.map { _ in
-                "\(sender.map(label) ?? "") → \(receiver.map(label) ?? ""), \(kind.map(\.chartLabel) ?? "")"
+                "\(sender.map(label) ?? "") → \(receiver.map(label) ?? ""), \(kind.map(\.displayName) ?? "")"
             } ?? "",
             charts: charts, hasCharts: !charts.isEmpty,
             emptyText: streams.isEmpty ? "No media streams in this session yet: stats arrive every 2 s once participants send audio or video."

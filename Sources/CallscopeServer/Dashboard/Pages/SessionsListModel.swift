@@ -7,7 +7,7 @@ struct SessionsListModel: Sendable {
         var sessionId: String
         var meetingId: String
         var ongoing: Bool
-        var status: String
+        var status: Session.Status
         var startMs: Int64
         var start: String
         var duration: String

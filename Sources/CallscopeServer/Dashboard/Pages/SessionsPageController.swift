@@ -7,10 +7,8 @@ import Hummingbird
 /// `?partial=rows` returns only the table body: the page's script swaps it in every few seconds
 /// while an ongoing session is listed, so statuses and durations stay live without a reload.
 struct SessionsPageController: Sendable {
-    let store: any AnalyticsStore
+    let queries: SessionQueries
     let templates: DashboardTemplates
-    let limits: HealthThresholds
-    let sliceMs: Int64
     static let pageSize = 25
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -20,16 +18,17 @@ struct SessionsPageController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let filters = try Filters(request.uri.queryParameters)
-        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        let now = queries.clock.nowMs()
         var query = filters.query
         query.nowMs = now
-        let page: SessionPage, rows: [SessionsListModel.Row]
+        let page: SessionPage, digests: [String: HealthDigest]
         if filters.poorQuality {
-            (page, rows) = try await poorQualityPage(query, now: now)
+            (page, digests) = try await queries.poorQualitySessions(query)
         } else {
-            page = try await store.sessions(query)
-            rows = try await self.rows(of: page.sessions, now: now)
+            page = try await queries.sessions(query)
+            digests = try await queries.healthDigests(of: page.sessions)
         }
+        let rows = page.sessions.map { SessionsListModel.Row($0, health: digests[$0.session.id], nowMs: now) }
         let noneAtAll = page.total == 0 && filters.isEmpty
         let model = SessionsListModel(
             user: context.user?.username,
@@ -46,55 +45,6 @@ struct SessionsPageController: Sendable {
             noSessionsYet: noneAtAll, noMatches: page.total == 0 && !noneAtAll, refreshURL: filters.url(page: filters.page, partial: true))
         return try templates.page(request.uri.queryParameters.get("partial") == "rows" ? "sessions-rows" : "sessions", model)
     }
-
-    /// One store read for the health of every listed session.
-    func rows(of sessions: [SessionSummary], now: Int64, digests known: [String: HealthDigest]? = nil) async throws -> [SessionsListModel.Row] {
-        let digests = if let known { known } else {
-            try await store.healthDigests(sessionIds: sessions.map(\.session.id), limits: limits, sliceMs: sliceMs)
-        }
-        return sessions.map { summary in
-            let s = summary.session
-            let health = digests[s.id]?.summaries.values.flatMap { $0 } ?? []
-            return .init(
-                sessionId: s.id, meetingId: s.meetingId, ongoing: s.status == .ongoing, status: s.status.rawValue,
-                startMs: s.startMs, start: DisplayFormat.dateTime(s.startMs),
-                duration: DisplayFormat.duration((s.endMs ?? now).subtracting(saturating: s.startMs)), participants: summary.uniqueParticipants,
-                errors: s.errorCount, hasErrors: s.errorCount > 0, health: .init(health), url: "/sessions/\(s.id)")
-        }
-    }
-
-    /// "Poor quality": sessions in which some participant spent at least 10 % of a media kind's
-    /// time in poor health (``HealthSummary/overall``). Colours come from the slices' sums on
-    /// read, with the current limits, so this is decided here, over the other filters' matches,
-    /// in the list's order, looking at the first ``poorQualityScanLimit`` of them, a batch of
-    /// sessions per store read.
-    func poorQualityPage(_ query: SessionQuery, now: Int64) async throws -> (SessionPage, [SessionsListModel.Row]) {
-        var scan = query
-        scan.limit = 100
-        scan.offset = 0
-        var matches: [SessionSummary] = []
-        // Only the shown page's digests are kept for its rows; the others were needed for the test.
-        let shown = query.offset..<(query.offset + query.limit)
-        var digests: [String: HealthDigest] = [:]
-        var scanned = 0
-        while scanned < Self.poorQualityScanLimit {
-            let batch = try await store.sessions(scan)
-            let health = try await store.healthDigests(sessionIds: batch.sessions.map(\.session.id), limits: limits, sliceMs: sliceMs)
-            for summary in batch.sessions {
-                guard let digest = health[summary.session.id],
-                      digest.summaries.values.joined().contains(where: { $0.overall == .poor }) else { continue }
-                if shown.contains(matches.count) { digests[summary.session.id] = digest }
-                matches.append(summary)
-            }
-            scanned += batch.sessions.count
-            scan.offset += batch.sessions.count
-            if batch.sessions.count < scan.limit { break }
-        }
-        let pageOfMatches = Array(matches.dropFirst(query.offset).prefix(query.limit))
-        return (SessionPage(sessions: pageOfMatches, total: matches.count), try await rows(of: pageOfMatches, now: now, digests: digests))
-    }
-
-    static let poorQualityScanLimit = 2000
 
     /// The list's query string, read leniently: a value that does not parse is no filter.
     struct Filters: Sendable {
@@ -190,5 +140,17 @@ struct SessionsPageController: Sendable {
             let seconds = p.count > 5 ? p[5] : 0
             return (Int64(days) * 86_400 + Int64(p[3] * 3600 + p[4] * 60 + seconds)) * 1000
         }
+    }
+}
+
+extension SessionsListModel.Row {
+    init(_ summary: SessionSummary, health digest: HealthDigest?, nowMs: Int64) {
+        let s = summary.session
+        self.init(
+            sessionId: s.id, meetingId: s.meetingId, ongoing: s.status == .ongoing, status: s.status,
+            startMs: s.startMs, start: DisplayFormat.dateTime(s.startMs),
+            duration: DisplayFormat.duration((s.endMs ?? nowMs).subtracting(saturating: s.startMs)),
+            participants: summary.uniqueParticipants, errors: s.errorCount, hasErrors: s.errorCount > 0,
+            health: .init(digest?.summaries.values.flatMap { $0 } ?? []), url: "/sessions/\(s.id)")
     }
 }

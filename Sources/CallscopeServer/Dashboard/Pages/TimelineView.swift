@@ -32,35 +32,13 @@ struct TimelineView: Sendable {
         page = max(1, query.get("tpage").flatMap(Int.init) ?? 1)
     }
 
-    func matches(_ e: TimelineEvent) -> Bool {
+    func matches(_ e: TimelineEntry) -> Bool {
         if let who, e.participantId != who { return false }
         switch show {
         case .all: return true
-        case .problems: return Self.isProblem(e)
-        case .presence: return ["join", "leave", "connected", "kick"].contains(e.name)
+        case .problems: return e.isProblem
+        case .presence: return e.isPresenceChange
         }
-    }
-
-    /// Errors, quality drops, kicks, ICE restarts, lost collector messages, and connection or ICE
-    /// states that failed or dropped.
-    static func isProblem(_ e: TimelineEvent) -> Bool {
-        switch e.name {
-        case "error", QualityDrop.timelineName, "kick", "ice-restart", "collector-dropped", "ice-failed", "dtls-failed":
-            return true
-        case "ice-state", "connection-state":
-            return failedState(e)
-        default:
-            return false
-        }
-    }
-
-    static func failedState(_ e: TimelineEvent) -> Bool {
-        isFailed(state: (try? JSONValue.parse(Array(e.dataJSON.utf8)))?["state"]?.string)
-    }
-
-    /// An ICE or connection state that failed or dropped.
-    static func isFailed(state: String?) -> Bool {
-        state == "failed" || state == "disconnected"
     }
 
     /// The query string of this view with `changes` applied; `base` is the page's path.
