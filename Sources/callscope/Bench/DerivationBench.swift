@@ -126,6 +126,7 @@ enum DerivationBench {
         }
         precondition(sink != 42)  // keeps the work observable
 
+        let parsers = JSONParserBench.run(messages: messages, rounds: rounds)
         let perSample = 1e9 / Double(max(1, streamSamples))
         let result = Result(streamSamples: streamSamples, parseNs: parse * perSample, applyNs: apply * perSample,
                             deriveNs: derive * perSample, deriveSharedNs: shared * perSample, digest: digest.value)
@@ -137,6 +138,10 @@ enum DerivationBench {
               ingest(delta:) = apply + derive   \(String(format: "%8.1f", result.deriveNs)) ns/stream-sample
               ingest(delta:), report shared     \(String(format: "%8.1f", result.deriveSharedNs)) ns/stream-sample
               digest \(String(result.digest, radix: 16))
+            JSON parsers on the same \(messages.count) messages, best of \(rounds) (ratio: time over the core's)
+              JSONValue.parse (core, ingest)      \(String(format: "%9.0f", parsers.coreNsPerMessage)) ns/message  1.00
+              JSONSerialization.jsonObject        \(String(format: "%9.0f", parsers.serializationNsPerMessage)) ns/message  \(String(format: "%.2f", parsers.serializationNsPerMessage / parsers.coreNsPerMessage))
+              JSONDecoder → AnyJSON (Codable)     \(String(format: "%9.0f", parsers.decoderNsPerMessage)) ns/message  \(String(format: "%.2f", parsers.decoderNsPerMessage / parsers.coreNsPerMessage))
             """)
         return result
     }
