@@ -109,13 +109,15 @@ struct MetricChart: Sendable {
 
     // MARK: Rendering
 
-    private struct Drawn {
+    struct Drawn {
         var series: ChartSeries
         var runs: [[ChartPoint]]
         var hasData: Bool { !runs.isEmpty }
     }
 
     /// The SVG document (`<svg>…</svg>`), ready to embed in HTML or serve as `image/svg+xml`.
+    /// Top to bottom: caption (title, explanation, legend), bands and limit lines, the y and x
+    /// axes, the series, and the transparent plot area that takes pointer events.
     func render() -> String {
         let drawn = series.map { s -> Drawn in
             let runs = SeriesReducer.segments(s.points, fromMs: fromMs, toMs: toMs)
@@ -123,37 +125,21 @@ struct MetricChart: Sendable {
         }
         let values = drawn.flatMap { $0.runs.joined().compactMap(\.value) }
         let metricLimits = metric.limits(limits)
-
-        // The y domain: the data, and the limits that give it context.
-        // 5 % headroom, so that a line at its maximum does not run along the top grid line.
-        var domainMax = (values.max() ?? 0) * 1.05
-        if let l = metricLimits {
-            domainMax = max(domainMax, l.good)
-            if !l.higherIsBetter, let m = values.max(), m > l.good { domainMax = max(domainMax, l.moderate) }
-        }
-        let divisor = metric == .bitrate && domainMax >= 1000 ? 1000.0 : 1
-        let axisUnit = divisor == 1000 ? "Mbit/s" : metric.unit
-        let ticks = ChartTicks.values(upTo: domainMax / divisor, integral: metric.isIntegral)
-        let yTop = (ticks.ticks.last ?? 1) * divisor
+        let scale = ValueScale(metric: metric, values: values, limits: metricLimits)
 
         // Layout, top to bottom.
         let pad = 8.0
-        let left = 50.0
-        let right = width - 14
-        var w = SVGWriter()
-        var y = 18.0
-        let titleText = TextMetrics.truncated(title(axisUnit: axisUnit), fontSize: 14, maxWidth: width - 2 * pad)
+        let titleText = TextMetrics.truncated(title(axisUnit: scale.axisUnit), fontSize: 14, maxWidth: width - 2 * pad)
         let explanationLines = TextMetrics.wrap(explanation, fontSize: 11, maxWidth: width - 2 * pad, maxLines: 4)
-        let legendTop = y + 14 * Double(explanationLines.count) + 18
-        let legend = legendLayout(drawn, startX: pad, maxX: width - pad, baseline: legendTop)
+        let titleBaseline = 18.0
+        let legend = legendLayout(drawn, startX: pad, maxX: width - pad,
+                                  baseline: titleBaseline + 14 * Double(explanationLines.count) + 18)
         let top = legend.bottom + 12
-        let bottom = top + plotHeight
-        let height = bottom + 26
-        let plotWidth = right - left
+        let plot = PlotFrame(left: 50, right: width - 14, top: top, bottom: top + plotHeight, fromMs: fromMs, toMs: toMs,
+                             yTop: scale.yTop)
+        let height = plot.bottom + 26
 
-        func x(_ t: Int64) -> Double { left + Double(t - fromMs) / Double(toMs - fromMs) * plotWidth }
-        func yOf(_ v: Double) -> Double { bottom - min(max(v / yTop, 0), 1) * plotHeight }
-
+        var w = SVGWriter()
         let summary = values.isEmpty ? emptySummary : summaryText(drawn)
         w.open("svg", [
             ("xmlns", "http://www.w3.org/2000/svg"),
@@ -168,98 +154,25 @@ struct MetricChart: Sendable {
             ("data-unit", metric.unit),
             ("data-from", String(fromMs)),
             ("data-to", String(toMs)),
-            ("data-ymax", ChartFormat.decimal(yTop, fractionDigits: 3)),
+            ("data-ymax", ChartFormat.decimal(scale.yTop, fractionDigits: 3)),
         ])
         w.element("title", text: summary)
         w.element("desc", text: explanation)
-
-        // Caption.
-        w.element("text", [("class", "cs-chart-title"), ("x", SVGWriter.number(pad)), ("y", SVGWriter.number(y)),
-                           ("font-size", "14"), ("font-weight", "600")], text: titleText)
-        for line in explanationLines {
-            y += 14
-            w.element("text", [("class", "cs-chart-explanation"), ("x", SVGWriter.number(pad)), ("y", SVGWriter.number(y)),
-                               ("font-size", "11"), ("fill-opacity", "0.8")], text: line)
-        }
+        drawCaption(&w, title: titleText, explanation: explanationLines, x: pad, baseline: titleBaseline)
         w.append(legend.markup)
-
-        // Bands and limit lines.
-        if !values.isEmpty, let l = metricLimits {
-            drawBands(&w, l, left: left, right: right, yOf: yOf, yTop: yTop)
-        }
-
-        // Grid and y axis.
-        w.open("g", [("class", "cs-axis cs-axis-y"), ("font-size", "10")])
-        if !values.isEmpty {
-            for tick in ticks.ticks {
-                let ty = yOf(tick * divisor)
-                if tick > 0 {
-                    w.leaf("line", [("class", "cs-grid"), ("x1", SVGWriter.number(left)), ("x2", SVGWriter.number(right)),
-                                    ("y1", SVGWriter.number(ty)), ("y2", SVGWriter.number(ty)),
-                                    ("stroke", "currentColor"), ("stroke-opacity", "0.12")])
-                }
-                w.element("text", [("x", SVGWriter.number(left - 6)), ("y", SVGWriter.number(ty + 3.5)), ("text-anchor", "end")],
-                          text: ChartFormat.decimal(tick, fractionDigits: ticks.fractionDigits))
-            }
-        }
-        w.close()
-
-        // X axis.
-        w.open("g", [("class", "cs-axis cs-axis-x"), ("font-size", "10")])
-        w.leaf("line", [("x1", SVGWriter.number(left)), ("x2", SVGWriter.number(right)), ("y1", SVGWriter.number(bottom)),
-                        ("y2", SVGWriter.number(bottom)), ("stroke", "currentColor"), ("stroke-opacity", "0.5")])
-        w.leaf("line", [("x1", SVGWriter.number(left)), ("x2", SVGWriter.number(left)), ("y1", SVGWriter.number(top)),
-                        ("y2", SVGWriter.number(bottom)), ("stroke", "currentColor"), ("stroke-opacity", "0.3")])
-        let sampleLabel = "00:00:00"
-        let maxTicks = Int(plotWidth / (TextMetrics.width(sampleLabel, fontSize: 10) + 24))
-        let times = ChartTicks.times(fromMs: fromMs, toMs: toMs, maxCount: maxTicks)
-        for t in times.ticks {
-            let tx = x(t)
-            let label = ChartTicks.timeLabel(t, stepMs: times.stepMs)
-            let half = TextMetrics.width(label, fontSize: 10) / 2
-            let anchor = tx - half < left - 4 ? "start" : tx + half > width - 2 ? "end" : "middle"
-            w.leaf("line", [("x1", SVGWriter.number(tx)), ("x2", SVGWriter.number(tx)), ("y1", SVGWriter.number(bottom)),
-                            ("y2", SVGWriter.number(bottom + 4)), ("stroke", "currentColor"), ("stroke-opacity", "0.5")])
-            w.element("text", [("x", SVGWriter.number(tx)), ("y", SVGWriter.number(bottom + 15)), ("text-anchor", anchor)], text: label)
-        }
-        w.element("text", [("class", "cs-axis-unit"), ("x", SVGWriter.number(left - 6)), ("y", SVGWriter.number(bottom + 15)),
-                           ("text-anchor", "end"), ("fill-opacity", "0.7")], text: "UTC")
-        w.close()
-
+        if !values.isEmpty, let l = metricLimits { drawBands(&w, l, plot) }
+        drawYAxis(&w, plot, scale, hasData: !values.isEmpty)
+        drawXAxis(&w, plot)
         if values.isEmpty {
-            w.element("text", [("class", "cs-chart-empty"), ("x", SVGWriter.number((left + right) / 2)),
-                               ("y", SVGWriter.number((top + bottom) / 2 + 5)), ("text-anchor", "middle"), ("font-size", "14")],
+            w.element("text", [("class", "cs-chart-empty"), ("x", SVGWriter.number((plot.left + plot.right) / 2)),
+                               ("y", SVGWriter.number((plot.top + plot.bottom) / 2 + 5)), ("text-anchor", "middle"),
+                               ("font-size", "14")],
                       text: "No samples in this window")
         }
-
-        // Series.
-        for d in drawn {
-            let style = Self.stroke(d.series.side)
-            w.open("g", [("class", "cs-series cs-\(d.series.side.rawValue)"), ("data-series", d.series.side.rawValue),
-                         ("data-label", d.series.label), ("data-points", dataPoints(d.runs))])
-            var path = ""
-            for run in d.runs where run.count > 1 {
-                for (i, p) in run.enumerated() {
-                    path += (i == 0 ? "M" : "L") + SVGWriter.number(x(p.tMs)) + "," + SVGWriter.number(yOf(p.value ?? 0))
-                }
-            }
-            if !path.isEmpty {
-                var attrs: SVGWriter.Attributes = [("class", "cs-line"), ("d", path), ("fill", "none"), ("stroke", style.colour),
-                                                   ("stroke-width", "2"), ("stroke-linejoin", "round"), ("stroke-linecap", "round")]
-                if let dash = style.dash { attrs.append(("stroke-dasharray", dash)) }
-                w.leaf("path", attrs)
-            }
-            // A lone point has no line to be part of: a dot shows it.
-            for run in d.runs where run.count == 1 {
-                let p = run[0]
-                w.leaf("circle", [("class", "cs-dot"), ("cx", SVGWriter.number(x(p.tMs))), ("cy", SVGWriter.number(yOf(p.value ?? 0))),
-                                  ("r", "2.5"), ("fill", style.colour)])
-            }
-            w.close()
-        }
-
-        w.leaf("rect", [("class", "cs-plot-area"), ("x", SVGWriter.number(left)), ("y", SVGWriter.number(top)),
-                        ("width", SVGWriter.number(plotWidth)), ("height", SVGWriter.number(plotHeight)), ("fill", "transparent")])
+        for d in drawn { drawSeries(&w, d, plot) }
+        w.leaf("rect", [("class", "cs-plot-area"), ("x", SVGWriter.number(plot.left)), ("y", SVGWriter.number(plot.top)),
+                        ("width", SVGWriter.number(plot.width)), ("height", SVGWriter.number(plot.height)),
+                        ("fill", "transparent")])
         return w.finish()
     }
 
@@ -277,79 +190,6 @@ struct MetricChart: Sendable {
             }
         }
         return parts.joined(separator: ";")
-    }
-
-    // MARK: Pieces
-
-    private func legendLayout(_ drawn: [Drawn], startX: Double, maxX: Double, baseline: Double) -> (markup: SVGWriter, bottom: Double) {
-        var w = SVGWriter()
-        w.open("g", [("class", "cs-legend"), ("font-size", "11")])
-        var x = startX
-        var y = baseline
-        for d in drawn {
-            var label = d.series.label
-            if !d.hasData { label += ": no samples" }
-            label = TextMetrics.truncated(label, fontSize: 11, maxWidth: maxX - startX - 30)
-            let itemWidth = 24 + 6 + TextMetrics.width(label, fontSize: 11)
-            if x > startX, x + itemWidth > maxX {
-                x = startX
-                y += 16
-            }
-            let style = Self.stroke(d.series.side)
-            var attrs: SVGWriter.Attributes = [
-                ("class", "cs-legend-line cs-\(d.series.side.rawValue)"), ("x1", SVGWriter.number(x)), ("x2", SVGWriter.number(x + 24)),
-                ("y1", SVGWriter.number(y - 4)), ("y2", SVGWriter.number(y - 4)), ("stroke", style.colour), ("stroke-width", "2.5"),
-            ]
-            if let dash = style.dash { attrs.append(("stroke-dasharray", dash)) }
-            w.leaf("line", attrs)
-            w.element("text", [("x", SVGWriter.number(x + 30)), ("y", SVGWriter.number(y))], text: label)
-            x += itemWidth + 20
-        }
-        w.close()
-        return (w, y)
-    }
-
-    private func drawBands(_ w: inout SVGWriter, _ l: MetricLimits, left: Double, right: Double,
-                           yOf: (Double) -> Double, yTop: Double) {
-        // Each band: colour, from value, to value (clipped to the axis).
-        let bands: [(HealthColour, Double, Double)] = l.higherIsBetter
-            ? [(.poor, 0, l.moderate), (.moderate, l.moderate, l.good), (.good, l.good, yTop)]
-            : [(.good, 0, l.good), (.moderate, l.good, l.moderate), (.poor, l.moderate, yTop)]
-        let labels = metric.limitLabels(l)
-        w.open("g", [("class", "cs-limits"), ("font-size", "10")])
-        for (colour, lo, hi) in bands {
-            let a = min(max(lo, 0), yTop), b = min(max(hi, 0), yTop)
-            guard b > a else { continue }
-            w.leaf("rect", [("class", "cs-band cs-band-\(colour.rawValue)"), ("x", SVGWriter.number(left)), ("y", SVGWriter.number(yOf(b))),
-                            ("width", SVGWriter.number(right - left)), ("height", SVGWriter.number(yOf(a) - yOf(b))),
-                            ("fill", Self.colour(colour)), ("fill-opacity", "0.09")])
-        }
-        for (colour, value) in [(HealthColour.good, l.good), (.moderate, l.moderate)] where value > 0 && value <= yTop {
-            let ly = yOf(value)
-            w.leaf("line", [("class", "cs-limit cs-limit-\(colour.rawValue)"), ("x1", SVGWriter.number(left)),
-                            ("x2", SVGWriter.number(right)), ("y1", SVGWriter.number(ly)), ("y2", SVGWriter.number(ly)),
-                            ("stroke", Self.colour(colour)), ("stroke-width", "1"), ("stroke-dasharray", "4 3")])
-        }
-        // Labels inside the band they name, at the right; left out where the band is too thin.
-        let minBand = 13.0
-        func label(_ text: String, _ colour: HealthColour, at value: Double, above: Bool, bandTo other: Double) {
-            guard value > 0, value <= yTop else { return }
-            let ly = yOf(value), oy = yOf(min(max(other, 0), yTop))
-            guard abs(oy - ly) >= minBand else { return }
-            w.element("text", [("class", "cs-limit-label cs-limit-\(colour.rawValue)"), ("x", SVGWriter.number(right - 4)),
-                               ("y", SVGWriter.number(above ? ly - 3.5 : ly + 11)), ("text-anchor", "end"),
-                               ("fill-opacity", "0.75")], text: text)
-        }
-        if l.higherIsBetter {
-            label(labels.good, .good, at: l.good, above: true, bandTo: yTop)
-            label(labels.moderate, .moderate, at: l.moderate, above: true, bandTo: l.good)
-            label(labels.poor, .poor, at: l.moderate, above: false, bandTo: 0)
-        } else {
-            label(labels.good, .good, at: l.good, above: false, bandTo: 0)
-            label(labels.moderate, .moderate, at: l.moderate, above: false, bandTo: l.good)
-            label(labels.poor, .poor, at: l.moderate, above: true, bandTo: yTop)
-        }
-        w.close()
     }
 
     // MARK: Summary
