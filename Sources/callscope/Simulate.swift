@@ -81,7 +81,7 @@ struct Simulate: AsyncParsableCommand {
         if !errors.isEmpty { throw ExitCode(1) }
     }
 
-    /// Meeting IDs of the seed's `abcd-efgh-ijkl` form, the same for the same seed.
+    /// Meeting IDs of the generated `abcd-efgh-ijkl` form (docs/metrics.md §4.1), the same for the same seed.
     static func meetingId(seed: UInt64, index: Int) -> String {
         var rng = SplitMix64(seed: seed &* 31 &+ UInt64(index))
         return MeetingID.generate(using: &rng)

@@ -73,7 +73,7 @@ struct IngestMessageDecodingTests {
         #expect(s.participantId == nil && s.seq == nil)
     }
 
-    @Test("generated meeting IDs have the seed's form")
+    @Test("generated meeting IDs have the abcd-efgh-ijkl form")
     func meetingIDs() {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<50 { #expect(MeetingID.isGeneratedForm(MeetingID.generate(using: &rng))) }

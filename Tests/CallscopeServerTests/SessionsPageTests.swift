@@ -8,7 +8,7 @@ import Testing
 /// The sessions list page: columns, filters, sorting, paging, empty states, escaping, live fragment.
 @Suite("Dashboard: sessions list")
 struct SessionsPageTests {
-    @Test("empty state first; then the seed's columns, escaped, with strict page headers")
+    @Test("empty state first; then the list's columns, escaped, with strict page headers")
     func listAndEscaping() async throws {
         let server = try TestServer()
         defer { server.remove() }

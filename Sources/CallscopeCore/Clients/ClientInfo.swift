@@ -1,4 +1,4 @@
-/// What a participant's `join` says about its client (the seed's sidebar fields).
+/// What a participant's `join` says about its client (the participant sidebar's fields, docs/metrics.md §4.7).
 public struct ClientInfo: Sendable, Hashable, Codable {
     public enum Platform: String, Sendable, Hashable, Codable, CaseIterable { case desktop, mobile }
 

@@ -1,5 +1,5 @@
 /// The share of time a participant spent in each colour for one media kind: the summary the
-/// participant table shows (PRODUCT.md §5). Slices without any metric are not counted.
+/// participant table shows (docs/metrics.md §3.4). Slices without any metric are not counted.
 public struct HealthSummary: Sendable, Hashable, Codable {
     public var kind: MediaKind
     public var slices: Int

@@ -1,4 +1,4 @@
-/// The good/moderate/poor limits of PRODUCT.md §5. A value equal to a good limit is good.
+/// The good/moderate/poor limits of docs/metrics.md §3.2. A value equal to a good limit is good.
 public struct HealthThresholds: Sendable, Hashable, Codable {
     public var jitterGoodMs: Double = 30
     public var jitterModerateMs: Double = 50

@@ -1,5 +1,5 @@
 /// What a media stream carries. Screen share is its own kind because its quality targets differ
-/// (low frame rates are normal for a static screen) and the seed shows it as separate health bars.
+/// (low frame rates are normal for a static screen) and it gets its own health bars (docs/metrics.md §1.1).
 public enum MediaKind: String, Sendable, Hashable, CaseIterable, Codable {
     case audio
     case video

@@ -1,5 +1,5 @@
 /// One session of a meeting: from the first join into a meeting with no ongoing session until the
-/// last participant leaves or times out (PRODUCT.md §3).
+/// last participant leaves or times out (docs/metrics.md §4.2).
 public struct Session: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable, CaseIterable { case ongoing, ended }
 

@@ -1,4 +1,4 @@
-/// The metrics of one stream at one stats tick, as PRODUCT.md §4 defines them, and the raw
+/// The metrics of one stream at one stats tick, as docs/metrics.md §2 defines them, and the raw
 /// counters they came from.
 ///
 /// Rate metrics (bitrate, loss, FPS from frame counters, concealment, jitter-buffer delay,

@@ -1,5 +1,5 @@
 /// Meeting IDs: any app-given ID is accepted (within sane limits); when the app gives none the
-/// server generates one of the seed's form `abcd-efgh-ijkl`.
+/// server generates one of the form `abcd-efgh-ijkl` (docs/ingest-protocol.md §6.1.1).
 public enum MeetingID {
     public static let maxLength = 128
 

@@ -10,7 +10,7 @@ public enum RoutedMessage: Sendable, Hashable {
 }
 
 extension SessionTracker {
-    /// Routes `message` to its session, opening one or an attempt as PRODUCT.md §3 says, and
+    /// Routes `message` to its session, opening one or an attempt as docs/ingest-protocol.md §9 says, and
     /// records the change. `meetingId` must be set (the pipeline fills in generated IDs first).
     public mutating func accept(_ message: IngestMessage, projectId: String, serverNowMs: Int64,
                                 newSessionId: () -> String = { SessionID.generate(nowMs: 0) }) -> RoutedMessage {

@@ -1,4 +1,4 @@
-/// Session lifecycle (PRODUCT.md §3) as a pure state machine: which session a message belongs to,
+/// Session lifecycle (docs/ingest-protocol.md §9) as a pure state machine: which session a message belongs to,
 /// attempts, de-duplication by seq, time-outs. The ingest pipeline keeps one and feeds it every
 /// message; what changed is collected with ``drainChanges()`` and written in the same commit.
 ///

@@ -10,7 +10,7 @@
 /// samples.first?.sample.bitrateKbps                                 // e.g. 1000.0
 /// ```
 ///
-/// Derivation follows PRODUCT.md §4, per stat id, between consecutive reports of that id:
+/// Derivation follows docs/metrics.md §1–2, per stat id, between consecutive reports of that id:
 /// - `inbound-rtp` at P → a receiver-side sample of (sender, P, kind); `outbound-rtp` at P → a
 ///   sender-side sample of (P, receiver or `nil`, kind). Sender of a received stream: the label's
 ///   `remoteParticipantId`, else the context's, else `"unknown:<mid>"` (`"unknown:<ssrc>"` without

@@ -1,6 +1,6 @@
 /// One tick of metric derivation: turns one full report (and the counters remembered from the
 /// previous one) into stream samples, and collects the counters to remember for the next one.
-/// PRODUCT.md §4 defines every metric; the comments at each computation name the formula.
+/// docs/metrics.md §2 defines every metric; the comments at each computation name the formula.
 struct StatsDerivationPass {
     let report: StatsReport
     let index: StatsReportIndex

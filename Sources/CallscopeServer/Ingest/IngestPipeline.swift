@@ -24,7 +24,7 @@ public final class IngestPipeline: Sendable {
         public var healthSliceMs: Int64 = 10_000
         public var derivation = StatsDerivationOptions()
         /// Receivers' FPS is judged only for streams whose sender sends at least this many
-        /// (PRODUCT.md §5); a stream whose sender FPS is unknown is judged.
+        /// (docs/metrics.md §3.3); a stream whose sender FPS is unknown is judged.
         public var fpsJudgedFromSenderFps: Double = 15
         /// Parallel shards; one per core by default.
         public var shards = max(2, ProcessInfo.processInfo.activeProcessorCount)

@@ -10,7 +10,7 @@ struct MetricLimits: Sendable, Hashable {
     var higherIsBetter: Bool
 }
 
-/// A metric of one stream that the session-stats screen charts (PRODUCT.md §4).
+/// A metric of one stream that the session-stats screen charts (docs/metrics.md §2.12).
 ///
 /// Values are in the metric's base ``unit``: ms, kbit/s, %, px (frame height), frames per second,
 /// freezes per stats interval.
@@ -92,7 +92,7 @@ enum ChartMetric: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The limits call health judges this metric by (PRODUCT.md §5), `nil` for the metrics it does
+    /// The limits call health judges this metric by (docs/metrics.md §3.2), `nil` for the metrics it does
     /// not judge on a scale (bitrate, resolution, concealment; freezes count as poor whenever any occur).
     func limits(_ thresholds: HealthThresholds) -> MetricLimits? {
         switch self {

@@ -3,7 +3,7 @@ import CallscopeStore
 import Foundation
 import Hummingbird
 
-/// Notes on a session (author, time, text), where the seed asks for feedback: listed at the
+/// Notes on a session (author, time, text), for reviewers' feedback on the call: listed at the
 /// bottom of the Overview, added by a signed-in user with a form (`POST /sessions/{id}/notes`)
 /// or through the API (`GET`/`POST /api/v1/sessions/{id}/notes`, `{"text": "..."}`).
 struct SessionNotesController: Sendable {

@@ -3,7 +3,7 @@ import CallscopeStore
 import Foundation
 import Hummingbird
 
-/// `/sessions`: every session, newest first, with the seed's columns, filters, sorting and pages.
+/// `/sessions`: every session, newest first, with the columns, filters, sorting and pages of docs/metrics.md §5.
 /// `?partial=rows` returns only the table body: the page's script swaps it in every few seconds
 /// while an ongoing session is listed, so statuses and durations stay live without a reload.
 struct SessionsPageController: Sendable {
