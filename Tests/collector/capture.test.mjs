@@ -43,22 +43,22 @@ test("wrap(): instanceof, prototype and statics keep working; pcs from before in
   const pc = new W({ iceServers: [] });
   assert.ok(pc instanceof W && pc instanceof NativePC);
   assert.equal(Object.getPrototypeOf(pc), NativePC.prototype);
-  assert.ok(cs.pcs.has(early), "queued before init");
-  assert.ok(cs.pcs.has(pc));
+  assert.ok(cs.peerConnections.has(early), "queued before init");
+  assert.ok(cs.peerConnections.has(pc));
   class Mine extends W {}
   const mine = new Mine();
-  assert.ok(mine instanceof Mine && cs.pcs.has(mine), "subclasses too");
+  assert.ok(mine instanceof Mine && cs.peerConnections.has(mine), "subclasses too");
   Callscope.wrap();
   assert.equal(globalThis.RTCPeerConnection, W, "wrapping twice changes nothing");
   // monitor() on a wrapped pc only updates its options.
-  const id = cs.pcs.get(pc).id;
+  const id = cs.peerConnections.get(pc).id;
   cs.monitor(pc, { remoteParticipantId: "p-9" });
-  assert.equal(cs.pcs.get(pc).id, id);
-  assert.equal(cs.pcs.get(pc).opts.remoteParticipantId, "p-9");
+  assert.equal(cs.peerConnections.get(pc).id, id);
+  assert.equal(cs.peerConnections.get(pc).monitorOptions.remoteParticipantId, "p-9");
 });
 
 test("pc IDs are unique and not reused (time-based prefix, counter)", () => {
-  const ids = [...cs.pcs.values()].map(m => m.id);
+  const ids = [...cs.peerConnections.values()].map(m => m.id);
   assert.equal(new Set(ids).size, ids.length);
   for (const id of ids) assert.match(id, /^pc-[0-9a-z]{8,}-\d+$/);
 });
@@ -66,10 +66,10 @@ test("pc IDs are unique and not reused (time-based prefix, counter)", () => {
 test("close(): a last stats report and connection-state closed, then the pc is no longer monitored", async () => {
   const pc = new RTCPeerConnection();
   pc.reports.push({ X: { id: "X", type: "outbound-rtp", timestamp: 5, bytesSent: 1 } });
-  const id = cs.pcs.get(pc).id;
+  const id = cs.peerConnections.get(pc).id;
   pc.close();
   assert.ok(pc.closedNatively);
-  assert.ok(!cs.pcs.has(pc));
+  assert.ok(!cs.peerConnections.has(pc));
   await tick();
   await cs.tick();
   const mine = sent().filter(m => m.pc == id || m.data?.pc == id);
@@ -80,7 +80,7 @@ test("close(): a last stats report and connection-state closed, then the pc is n
 
 test("ICE restarts: restartIce() and createOffer({iceRestart: true})", async () => {
   const pc = new RTCPeerConnection();
-  const id = cs.pcs.get(pc).id;
+  const id = cs.peerConnections.get(pc).id;
   const n = sent().length;
   pc.restartIce();
   assert.ok(pc.restarted, "the original still runs");
@@ -118,7 +118,7 @@ test("getUserMedia failures become errors with short codes; the app still gets t
 test("getDisplayMedia tracks label their transceiver as a screen share; track events carry kind and direction", async () => {
   const s = await navigator.mediaDevices.getDisplayMedia({ video: true });
   const pc = new RTCPeerConnection();
-  const id = cs.pcs.get(pc).id;
+  const id = cs.peerConnections.get(pc).id;
   const remote = fakeTrack("audio");
   pc.transceivers.push({ mid: "0", sender: { track: fakeTrack("audio") } }, { mid: "1", sender: { track: s.getTracks()[0] } });
   pc.receivers.push({ track: remote });
@@ -143,7 +143,7 @@ test("getDisplayMedia tracks label their transceiver as a screen share; track ev
 
 test("a failed DTLS transport is an error", async () => {
   const pc = new RTCPeerConnection();
-  const id = cs.pcs.get(pc).id;
+  const id = cs.peerConnections.get(pc).id;
   let fire;
   const transport = { state: "connected", addEventListener: (t, f) => (fire = f) };
   pc.transceivers.push({ mid: "0", sender: { track: null, transport } });
@@ -165,13 +165,13 @@ test("device changes are counted per kind; network changes carry the connection'
 });
 
 test("a heartbeat only after 10 s without any message", async () => {
-  for (const pc of [...cs.pcs.keys()]) pc.close(); // no stats: the heartbeat is all there is
+  for (const pc of [...cs.peerConnections.keys()]) pc.close(); // no stats: the heartbeat is all there is
   cs.join();
   await tick();
   const n = sent().length;
   await cs.tick();
   assert.equal(sent().length, n);
-  cs.last = Date.now() - 10001;
+  cs.lastMessageAt = Date.now() - 10001;
   await cs.tick();
   assert.equal(sent().length, n + 1);
   assert.equal(last().name, "heartbeat");

@@ -3,11 +3,21 @@
 import fs from "node:fs";
 import vm from "node:vm";
 
-const SRC = new URL("../../Sources/CallscopeServer/Resources/web/sdk/callscope.js", import.meta.url);
+/** The collector files the tests can load: the readable source, and the shipped file built from it. */
+export const COLLECTORS = {
+  src: new URL("../../collector/src/callscope.js", import.meta.url),
+  dist: new URL("../../Sources/CallscopeServer/Resources/web/sdk/callscope.js", import.meta.url),
+};
 
-/** Evaluates callscope.js as a browser would (a classic script) and returns globalThis.Callscope. */
+/** Which one this process tests: CALLSCOPE_COLLECTOR=src (the default) or dist. `node --test
+ *  Tests/collector/` runs every file on src, and shipped.test.mjs runs them all again on dist. */
+export const VARIANT = process.env.CALLSCOPE_COLLECTOR || "src";
+if (!COLLECTORS[VARIANT]) throw new Error(`CALLSCOPE_COLLECTOR=${VARIANT}: expected one of ${Object.keys(COLLECTORS).join(", ")}`);
+
+/** Evaluates the collector as a browser would (a classic script) and returns globalThis.Callscope. */
 export function load() {
-  vm.runInThisContext(fs.readFileSync(SRC, "utf8"), { filename: SRC.pathname });
+  const file = COLLECTORS[VARIANT];
+  vm.runInThisContext(fs.readFileSync(file, "utf8"), { filename: file.pathname });
   return globalThis.Callscope;
 }
 

@@ -60,7 +60,7 @@ test("without a join() for 15 s, messages go anyway", async () => {
   cs.event("no-join");
   await tick();
   assert.equal(ws.frames.length, 0);
-  cs.born -= 15001;
+  cs.createdAt -= 15001;
   cs.flush();
   assert.deepEqual(flat(ws).map(m => m.name), ["no-join"]);
   cs.join(); // a later join takes a new seq
@@ -154,7 +154,7 @@ test("full_report_required over the socket: each refused delta is resent as its 
   assert.deepEqual(r3.report, { OT1: report(3).OT1 });
   ws.ack();
   ws.ack();
-  assert.equal(cs.ob.out.length, 0);
+  assert.equal(cs.outbox.entries.length, 0);
 });
 
 test("a dropped socket loses nothing: unanswered frames are resent in seq order before new messages", async () => {
@@ -181,7 +181,7 @@ test("a dropped socket loses nothing: unanswered frames are resent in seq order 
   assert.deepEqual(sent.map(m => m.name), ["a", "b", "c"]);
   assert.deepEqual(sent.map(m => m.seq), [...expect, expect.at(-1) + 1]);
   ws.ack();
-  assert.equal(cs.ob.out.length, 0);
+  assert.equal(cs.outbox.entries.length, 0);
   cs.halt();
 });
 
@@ -225,7 +225,7 @@ test("the page going away sends leave(closed) with the outbox in a beacon", asyn
   assert.deepEqual(body.map(m => m.type), ["join", "event", "leave"]);
   assert.equal(body[2].reason, "closed");
   cs.event("after");
-  assert.equal(cs.ob.out.length, 3, "nothing after leaving");
+  assert.equal(cs.outbox.entries.length, 3, "nothing after leaving");
   cs.halt();
 });
 
@@ -281,7 +281,7 @@ test("after two failed connects: HTTP POST with the key; kicks in the answer", a
   assert.deepEqual(posts[1].body.map(m => [m.type, m.reason]), [["leave", "kicked"]]);
   assert.equal(posts.length, 2);
   assert.equal(cs.sessionId, "s9");
-  assert.equal(cs.ob.out.length, 0);
+  assert.equal(cs.outbox.entries.length, 0);
 });
 
 test("messages dropped while offline are reported once the connection is back", async () => {
@@ -345,8 +345,8 @@ test("join → first connected of a monitored pc: a connected event with setupMs
 test("a 1009 close halves the frame size", async () => {
   const cs = collector(Callscope);
   FakeWS.last.open();
-  const cap = cs.ob.cap;
+  const cap = cs.outbox.maxBatchBytes;
   FakeWS.last.drop(1009);
-  assert.equal(cs.ob.cap, cap / 2);
+  assert.equal(cs.outbox.maxBatchBytes, cap / 2);
   cs.halt();
 });
