@@ -54,7 +54,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 
 MEETING = "e2e-browser-call"
@@ -63,7 +62,7 @@ PEOPLE = [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol")]
 SCREEN_SHARER = "carol"
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from harness import API_TOKEN, Server, free_port  # noqa: E402
+from harness import API_TOKEN, Server, answer, free_port  # noqa: E402
 
 
 def skip_or_fail(reason):
@@ -84,18 +83,13 @@ from dashboard_walk import Dashboard, check_drawer, check_overview_fields, check
 
 
 class API:
+    """The REST API with the e2e API token: `call` answers (status, body), `get` the body of a 200."""
+
     def __init__(self, port):
-        self.base = f"http://127.0.0.1:{port}"
+        self.port = port
 
     def call(self, path, method="GET", body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
+        return answer(self.port, path, body, token=API_TOKEN, method=method)
 
     def get(self, path):
         status, body = self.call(path)
@@ -460,275 +454,368 @@ def walk_dashboard(dash, api, sid, check, expect_drop, suffix=""):
           f"{len(drops)} quality drops", flush=True)
 
 
-def main():
-    binary = os.path.abspath(sys.argv[1])
-    shots = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="callscope-call-screens-")
-    work = tempfile.mkdtemp(prefix="callscope-browser-")
-    port = free_port()
-    log = open(os.path.join(work, "server.log"), "w")
-    server = Server(binary, os.path.join(work, "b.sqlite"), port, ["--admin-password", ADMIN_PASSWORD], log=log)
-    server.start()
-    api = API(port)
-    failures, numbers = [], {}
-    drivers, dash = {}, None
-    started = time.time()
+# ---------------------------------------------------------------------- the running call
 
-    def check(condition, message):
-        if not condition:
-            failures.append(message)
-            print(f"  FAIL {message}", flush=True)
-        return condition
+class Call:
+    """Everything one run holds: the server (its process, port, work folder and log), the API,
+    the browsers (one per participant, and the admin's), the dashboard, the call's session and
+    streams once known, and what the checks found (`failures`) and measured (`numbers`).
 
-    try:
-        sdk = urllib.request.urlopen(f"http://127.0.0.1:{port}/sdk/callscope.js").read()
-        numbers["collector size"] = f"{len(sdk)} B, gzipped {len(gzip.compress(sdk, 9))} B"
+    `with Call(binary, shots) as call:` starts the server; leaving the block, normally or with an
+    exception, closes every browser, stops the server and closes the log. An exception is recorded
+    as a failure rather than raised, so that `report()` prints it with the server's log."""
 
-        for pid, name in PEOPLE:
-            drivers[pid] = browser(port, pid, name, pid == SCREEN_SHARER)
-        for pid, driver in drivers.items():
-            wait_for(f"{pid} in the call with 2 connected peers",
-                     lambda: (s := page_state(driver)) and s["state"] == "in-call" and s["connected"] == 2 and s, 60)
-        print("  three pages in the call, every peer connection connected", flush=True)
+    def __init__(self, binary, shots=None):
+        self.binary = os.path.abspath(binary)
+        self.shots = shots or tempfile.mkdtemp(prefix="callscope-call-screens-")
+        self.work = tempfile.mkdtemp(prefix="callscope-browser-")
+        self.port = free_port()
+        self.log = open(os.path.join(self.work, "server.log"), "w")
+        self.server = Server(self.binary, os.path.join(self.work, "b.sqlite"), self.port,
+                             ["--admin-password", ADMIN_PASSWORD], log=self.log)
+        self.api = API(self.port)
+        self.failures, self.numbers = [], {}
+        self.drivers, self.dash = {}, None
+        self.started = time.time()
+        self.sid = None
+        # The streams of the call: every one expected, and the API's by (sender, receiver, kind).
+        self.expected, self.by_key = [], {}
+        # (start ms, end ms) of the impaired uplink, None when it did not run.
+        self.window = None
 
-        # The wire comparison runs on alice's live peer connections while the call goes on.
-        try:
-            with open(os.path.join(HERE, "collector_wire.js")) as f:
-                drivers["alice"].execute_script(f.read())
-            wire = drivers["alice"].execute_async_script("""
-                const done = arguments[arguments.length - 1];
-                window.callscopeWireMeasure([...window.demo.pcs.values()], 10, 2000).then(done, e => done({error: String(e)}));""")
-            check("error" not in wire, f"wire measurement failed: {wire}")
-            numbers["wire bytes per stream per tick"] = wire
-        except Exception as e:  # noqa: BLE001 - the call's checks go on without the numbers
-            check(False, f"wire measurement: {e}")
-            time.sleep(20)
+    def __enter__(self):
+        self.server.start()
+        return self
 
-        sessions = api.get(f"/api/v1/sessions?meetingId={MEETING}")["sessions"]
-        check(len(sessions) == 1 and sessions[0]["status"] == "ongoing", f"one ongoing session expected: {sessions}")
-        sid = sessions[0]["sessionId"]
-        check(page_state(drivers["alice"])["sessionId"] == sid, "the page learnt its session id from the acks")
-
-        for pid, name in PEOPLE:
-            p = api.get(f"/api/v1/sessions/{sid}/participants/{pid}")
-            check(p["name"] == name, f"{pid}: name {p['name']}")
-            check(p["browser"] and p["browser"].startswith("Chrom"), f"{pid}: browser {p['browser']}")
-            check(p["os"] and "Linux" in p["os"], f"{pid}: os {p['os']}")
-            check(p["platform"] == "desktop", f"{pid}: platform {p['platform']}")
-            check(bool(p["device"]), f"{pid}: device {p['device']}")
-            check(p["sdkName"] == "callscope-demo", f"{pid}: sdk {p['sdkName']} {p['sdkVersion']}")
-            check((p["joiningTimeMs"] or 0) > 0, f"{pid}: joining time {p['joiningTimeMs']}")
-            check(p["location"] == "unknown", f"{pid}: location without a GeoIP database reads unknown, not {p['location']}")
-            numbers[f"{pid} as the sidebar shows it"] = (f"{p['browser']}, {p['os']}, {p['device']}, {p['platform']}, "
-                                                         f"SDK {p['sdkName']} {p['sdkVersion']}, joining time {p['joiningTimeMs']} ms")
-
-        streams = api.get(f"/api/v1/sessions/{sid}/streams")["items"]
-        by_key = {(s["senderId"], s["receiverId"], s["kind"]): s for s in streams}
-        expected = [(a, b, kind) for a, _ in PEOPLE for b, _ in PEOPLE if a != b for kind in ("audio", "video")]
-        expected += [(SCREEN_SHARER, b, "screen-video") for b, _ in PEOPLE if b != SCREEN_SHARER]
-        # The fake screen capture may come with a (fake) tab audio track: a screen-audio stream.
-        screen = drivers[SCREEN_SHARER].execute_script("""
-            const tracks = [...window.demo.pcs.values()][0].getSenders().map(s => s.track).filter(Boolean);
-            const v = tracks.find(t => t.kind === 'video' && t.getSettings().displaySurface);
-            return {video: v ? v.getSettings() : null, audio: tracks.filter(t => t.kind === 'audio').length > 1};""") or {}
-        if screen.get("audio"):
-            expected += [(SCREEN_SHARER, b, "screen-audio") for b, _ in PEOPLE if b != SCREEN_SHARER]
-        captured = screen.get("video") or {}
-        numbers["fake screen"] = f"{captured.get('width')}x{captured.get('height')}, audio {screen.get('audio')}"
-        unexpected = sorted(k for k in by_key if k not in expected)
-        check(not unexpected, f"streams nobody sent: {unexpected}")
-        for key in expected:
-            stream = by_key.get(key)
-            if not check(stream is not None, f"stream {key} missing"):
-                continue
-            check(stream["senderSamples"] >= 5 and stream["receiverSamples"] >= 5,
-                  f"{key}: {stream['senderSamples']} sender / {stream['receiverSamples']} receiver samples")
-            recv = [s for s in samples(api, sid, stream, "receiver") if s.get("bitrateKbps") is not None][-5:]
-            send = [s for s in samples(api, sid, stream, "sender") if s.get("bitrateKbps") is not None][-5:]
-            if not check(recv and send, f"{key}: no rates yet"):
-                continue
-            kbps = sum(s["bitrateKbps"] for s in recv) / len(recv)
-            check(any(s.get("jitterMs") is not None for s in recv), f"{key}: receiver jitter missing")
-            check(any(s.get("rttMs") is not None for s in send), f"{key}: sender-side RTT missing")
-            if key[2] in ("audio", "screen-audio"):
-                check(10 <= kbps <= 200, f"{key}: audio {kbps:.1f} kbit/s")
-            else:
-                check(30 <= kbps <= 5000, f"{key}: video {kbps:.1f} kbit/s")
-                fps = [s["fps"] for s in recv if s.get("fps") is not None]
-                check(fps and 5 <= sum(fps) / len(fps) <= 35, f"{key}: fps {fps}")
-                sizes = {(s.get("frameWidth"), s.get("frameHeight")) for s in recv}
-                if key[2] == "video":
-                    # The fake camera is 640×480 (4:3); the encoder may scale it down under load.
-                    check(all(w and h and w <= 640 and h <= 480 and abs(w / h - 4 / 3) < 0.05 for w, h in sizes),
-                          f"{key}: camera resolutions {sizes}")
-                else:
-                    # The fake screen, sent as captured or scaled down with its aspect ratio.
-                    cw, ch = captured.get("width") or 0, captured.get("height") or 0
-                    check(cw and ch and all(w and h and w <= cw and h <= ch and abs(w / h - cw / ch) < 0.05
-                                            for w, h in sizes),
-                          f"{key}: screen resolutions {sizes}, captured {cw}x{ch}")
-        print(f"  {len(expected)} streams checked", flush=True)
-
-        # Server down for 10 s mid-call: the collectors buffer and resend; the media, peer to
-        # peer, goes on (the demo resumes its signalling without rebuilding its connections).
-        pc_ids = "return [...window.demo.cs.pcs.values()].map(m => m.id).sort();"
-        before = {pid: d.execute_script(pc_ids) for pid, d in drivers.items()}
-        stop_ms = int(time.time() * 1000)
-        server.stop()
-        time.sleep(10)
-        server.start()
-        restart_ms = int(time.time() * 1000)
-        time.sleep(25)
-        after = {pid: d.execute_script(pc_ids) for pid, d in drivers.items()}
-        check(before == after, f"peer connections rebuilt across the outage: {before} → {after}")
-        worst_gap = 0
-        for key in expected:
-            stream = by_key.get(key)
-            if stream is None:
-                continue
-            for side in ("sender", "receiver"):
-                ts = [s["tsMs"] for s in samples(api, sid, stream, side)]
-                check(len(ts) == len(set(ts)), f"{key} {side}: {len(ts) - len(set(ts))} duplicate samples after the resend")
-                around = [t for t in ts if stop_ms - 6000 <= t <= restart_ms + 15000]
-                gaps = [b - a for a, b in zip(around, around[1:])]
-                worst_gap = max([worst_gap] + gaps)
-                # Ticks every 2 s; a tick may slip on a loaded machine, none may be missing.
-                check(len(around) >= 10 and max(gaps, default=99999) <= 3500,
-                      f"{key} {side}: samples around the outage {len(around)}, largest gap {max(gaps, default=None)} ms "
-                      f"(times from the stop: {[t - stop_ms for t in around]})")
-        numbers["outage"] = (f"server down {(restart_ms - stop_ms) / 1000:.1f} s; {len(expected)} streams × 2 sides "
-                             "checked for gaps and duplicates after the resend; "
-                             f"largest gap between samples around the outage {worst_gap} ms")
-
-        # alice's uplink loses 35 % of its packets for ~30 s: her loss shows in the samples, her
-        # health slices turn red, and the timeline gets a quality drop caused by packet loss.
-        window = None
-        unusable = iptables_unusable()
-        if unusable:
-            if os.environ.get("CI"):
-                check(False, f"the impaired uplink cannot run: {unusable}")
-            else:
-                print(f"  impaired uplink: skipped, {unusable}", flush=True)
-        else:
-            window = impair_uplink(drivers[IMPAIRED], check, numbers)
-            if window:
-                check_impairment(api, sid, window, by_key, check, numbers)
-
-        # The dashboard, with all three in the call: every screen against the API, screenshots.
-        admin = drivers["admin"] = chromium()
-        dash = Dashboard(admin, f"http://127.0.0.1:{port}", shots, check)
-        try:
-            walk_dashboard(dash, api, sid, check, expect_drop=bool(window))
-        except Exception as e:  # noqa: BLE001 - the call's checks go on
-            check(False, f"walking the dashboard (ongoing): {type(e).__name__}: {e}")
-
-        # Kick bob through the API: his page's onKick runs and he leaves with reason `kicked`.
-        status, kick = api.call(f"/api/v1/sessions/{sid}/participants/bob/kick", "POST", {"reason": "e2e kick"})
-        check(status == 200 and kick.get("delivered") is True, f"kick: {status} {kick}")
-        wait_for("bob's onKick", lambda: page_state(drivers["bob"])["kicked"], 15)
-        check(page_state(drivers["bob"])["kicked"] == "e2e kick", "onKick got the reason")
-        wait_for("bob's leave reason kicked",
-                 lambda: api.get(f"/api/v1/sessions/{sid}/participants/bob")["attempts"][-1].get("leaveReason") == "kicked", 15)
-        overview = api.get(f"/api/v1/sessions/{sid}")
-        check(overview["status"] == "ongoing", f"the session goes on for alice and carol: {overview['status']}")
-        present = {p["participantId"] for p in api.get(f"/api/v1/sessions/{sid}/participants")["items"] if p["present"]}
-        check(present == {"alice", "carol"}, f"present after the kick: {present}")
-        status, again = api.call(f"/api/v1/sessions/{sid}/participants/bob/kick", "POST")
-        check(status == 409, f"kicking bob again: {status} {again}")
-
-        # The mic button: the user's mute reaches the timeline.
-        drivers["carol"].execute_script("window.demo.actions.toggleMic()")
-        wait_for("carol's mute on the timeline", lambda: any(
-            e["name"] == "mute" and e.get("participantId") == "carol" and (e.get("data") or {}).get("by") == "user"
-            for e in api.get(f"/api/v1/sessions/{sid}/events")["items"]), 15)
-
-        # A reload: the collector keeps its seq and unacknowledged messages in sessionStorage, the
-        # page's leave ("closed") and new join make a second attempt, nothing is stored twice.
-        seq_before = drivers["alice"].execute_script("return window.demo.cs.ob.seq")
-        drivers["alice"].refresh()
-        wait_for("alice back in the call", lambda: (s := page_state(drivers["alice"])) and s["state"] == "in-call"
-                 and s["connected"] == 1 and s, 60)
-        seq_after = drivers["alice"].execute_script("return window.demo.cs.ob.seq")
-        check(seq_after > seq_before, f"the seq goes on across the reload: {seq_before} → {seq_after}")
-        time.sleep(6)
-        attempts = api.get(f"/api/v1/sessions/{sid}/participants/alice")["attempts"]
-        check(len(attempts) == 2 and attempts[0].get("leaveReason") == "closed" and attempts[1].get("leftMs") is None
-              and (attempts[1].get("setupMs") or 0) > 0, f"alice's attempts after a reload: {attempts}")
-        for key in [k for k in expected if "alice" in k[:2] and "bob" not in k[:2]]:
-            for side in ("sender", "receiver"):
-                ts = [x["tsMs"] for x in samples(api, sid, by_key[key], side)]
-                check(len(ts) == len(set(ts)), f"{key} {side}: duplicate samples after the reload")
-
-        # The dashboard's Kick out button reaches carol's page: sign in, open the session, confirm.
-        dash.get(f"/sessions/{sid}")
-        signed_in(dash)
-        wait_for("the session's Overview", lambda: f"/sessions/{sid}" in admin.current_url, 15)
-        kick_button = admin.find_element("css selector", "form.kick[action$='/participants/carol/kick'] button")
-        kick_button.click()
-        admin.switch_to.alert.accept()  # "Remove Carol (carol) from the meeting?"
-        wait_for("carol's onKick from the dashboard", lambda: page_state(drivers["carol"])["kicked"], 15)
-        check("carol was removed" in admin.find_element("css selector", ".notice").text,
-              "the dashboard shows the kick's result")
-        wait_for("carol's leave reason kicked",
-                 lambda: api.get(f"/api/v1/sessions/{sid}/participants/carol")["attempts"][-1].get("leaveReason") == "kicked", 15)
-
-        ticks = []
-        for pid, driver in drivers.items():
-            if pid == "admin":
-                continue
-            m = page_state(driver)["metrics"] or {}
-            if m.get("ticks"):
-                ticks.append((pid, m["ticks"], m["tickMsTotal"] / m["ticks"], m["processMsTotal"] / m["ticks"], m.get("tickMsMax")))
-        numbers["collector time per stats tick"] = [
-            f"{pid}: {n} ticks, {wall:.2f} ms with getStats(), {own:.2f} ms own processing, max {mx} ms"
-            for pid, n, wall, own, mx in ticks]
-
-        # Everyone else leaves by closing the page: the pagehide beacon says so.
-        drivers["alice"].get("about:blank")
-        wait_for("the session to end", lambda: api.get(f"/api/v1/sessions/{sid}")["status"] == "ended", 45)
-        reasons = {pid: api.get(f"/api/v1/sessions/{sid}/participants/{pid}")["attempts"][-1].get("leaveReason")
-                   for pid, _ in PEOPLE}
-        check(reasons == {"alice": "closed", "bob": "kicked", "carol": "kicked"}, f"leave reasons {reasons}")
-        numbers["session"] = (f"ended {api.get(f'/api/v1/sessions/{sid}')['endTime']}; "
-                              f"{len(api.get(f'/api/v1/sessions/{sid}/events')['items'])} timeline events")
-
-        # The ended session on the dashboard: the same screens, everyone left, no Kick out.
-        try:
-            walk_dashboard(dash, api, sid, check, expect_drop=bool(window), suffix="-ended")
-        except Exception as e:  # noqa: BLE001
-            check(False, f"walking the dashboard (ended): {type(e).__name__}: {e}")
-    except Exception as e:  # noqa: BLE001 - every failure is reported with the log
-        failures.append(f"{type(e).__name__}: {e}")
-    finally:
-        for driver in drivers.values():
+    def __exit__(self, kind, error, traceback):
+        if isinstance(error, Exception):  # every failure is reported with the log
+            self.failures.append(f"{type(error).__name__}: {error}")
+        for driver in self.drivers.values():
             try:
                 driver.quit()
             except Exception:
                 pass
-        if server.running():
-            server.stop()
-        log.close()
+        if self.server.running():
+            self.server.stop()
+        self.log.close()
+        return isinstance(error, Exception)
 
-    for name, value in numbers.items():
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            print(f"  {name}:" + "".join(f"\n    {v}" for v in value))
-        elif isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
-            print(f"  {name}:" + "".join(f"\n    {k}: {', '.join(map(str, v))}" for k, v in value.items()))
+    def check(self, condition, message):
+        if not condition:
+            self.failures.append(message)
+            print(f"  FAIL {message}", flush=True)
+        return condition
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def report(self):
+        """The numbers, then the closing line; exits 1 (with the server log's tail) on failure."""
+        for name, value in self.numbers.items():
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                print(f"  {name}:" + "".join(f"\n    {v}" for v in value))
+            elif isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
+                print(f"  {name}:" + "".join(f"\n    {k}: {', '.join(map(str, v))}" for k, v in value.items()))
+            else:
+                print(f"  {name}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
+        print(f"  {len(self.dash.saved) if self.dash else 0} dashboard screenshots in {self.shots}")
+        print(f"  run time {time.time() - self.started:.0f} s")
+        if self.failures:
+            print("  server log (last 30 lines):")
+            with open(os.path.join(self.work, "server.log")) as f:
+                for line in f.readlines()[-30:]:
+                    print("    " + line.rstrip())
+            print(f"browser call: FAILED, {len(self.failures)} problem(s)")
+            for f in self.failures:
+                print(f"  - {f}")
+            sys.exit(1)
+        shutil.rmtree(self.work, ignore_errors=True)
+        print("browser call: passed (3 Chromiums, screen share, outage, impaired uplink, dashboard screens, mute, API kick, "
+              "reload, dashboard kick, session end)")
+
+
+# ---------------------------------------------------------------------- the steps
+
+def measure_collector_size(call):
+    sdk = urllib.request.urlopen(f"{call.base}/sdk/callscope.js").read()
+    call.numbers["collector size"] = f"{len(sdk)} B, gzipped {len(gzip.compress(sdk, 9))} B"
+
+
+def open_participants(call):
+    """One Chromium per participant on the demo page; each waits for its two peers."""
+    for pid, name in PEOPLE:
+        call.drivers[pid] = browser(call.port, pid, name, pid == SCREEN_SHARER)
+    for pid, driver in call.drivers.items():
+        wait_for(f"{pid} in the call with 2 connected peers",
+                 lambda: (s := page_state(driver)) and s["state"] == "in-call" and s["connected"] == 2 and s, 60)
+    print("  three pages in the call, every peer connection connected", flush=True)
+
+
+def measure_wire(call):
+    """The wire comparison runs on alice's live peer connections while the call goes on."""
+    try:
+        with open(os.path.join(HERE, "collector_wire.js")) as f:
+            call.drivers["alice"].execute_script(f.read())
+        wire = call.drivers["alice"].execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            window.callscopeWireMeasure([...window.demo.pcs.values()], 10, 2000).then(done, e => done({error: String(e)}));""")
+        call.check("error" not in wire, f"wire measurement failed: {wire}")
+        call.numbers["wire bytes per stream per tick"] = wire
+    except Exception as e:  # noqa: BLE001 - the call's checks go on without the numbers
+        call.check(False, f"wire measurement: {e}")
+        time.sleep(20)
+
+
+def check_session(call):
+    """One ongoing session for the meeting, whose ID the pages learnt from the acks."""
+    sessions = call.api.get(f"/api/v1/sessions?meetingId={MEETING}")["sessions"]
+    call.check(len(sessions) == 1 and sessions[0]["status"] == "ongoing", f"one ongoing session expected: {sessions}")
+    call.sid = sessions[0]["sessionId"]
+    call.check(page_state(call.drivers["alice"])["sessionId"] == call.sid, "the page learnt its session id from the acks")
+
+
+def check_participants(call):
+    """Each participant's name, client info and joining time, as the sidebar shows them."""
+    check = call.check
+    for pid, name in PEOPLE:
+        p = call.api.get(f"/api/v1/sessions/{call.sid}/participants/{pid}")
+        check(p["name"] == name, f"{pid}: name {p['name']}")
+        check(p["browser"] and p["browser"].startswith("Chrom"), f"{pid}: browser {p['browser']}")
+        check(p["os"] and "Linux" in p["os"], f"{pid}: os {p['os']}")
+        check(p["platform"] == "desktop", f"{pid}: platform {p['platform']}")
+        check(bool(p["device"]), f"{pid}: device {p['device']}")
+        check(p["sdkName"] == "callscope-demo", f"{pid}: sdk {p['sdkName']} {p['sdkVersion']}")
+        check((p["joiningTimeMs"] or 0) > 0, f"{pid}: joining time {p['joiningTimeMs']}")
+        check(p["location"] == "unknown", f"{pid}: location without a GeoIP database reads unknown, not {p['location']}")
+        call.numbers[f"{pid} as the sidebar shows it"] = (f"{p['browser']}, {p['os']}, {p['device']}, {p['platform']}, "
+                                                          f"SDK {p['sdkName']} {p['sdkVersion']}, joining time {p['joiningTimeMs']} ms")
+
+
+def check_streams(call):
+    """Every stream of the mesh call, with rates consistent with Chromium's fake camera and screen."""
+    api, sid, check = call.api, call.sid, call.check
+    streams = api.get(f"/api/v1/sessions/{sid}/streams")["items"]
+    call.by_key = by_key = {(s["senderId"], s["receiverId"], s["kind"]): s for s in streams}
+    expected = [(a, b, kind) for a, _ in PEOPLE for b, _ in PEOPLE if a != b for kind in ("audio", "video")]
+    expected += [(SCREEN_SHARER, b, "screen-video") for b, _ in PEOPLE if b != SCREEN_SHARER]
+    # The fake screen capture may come with a (fake) tab audio track: a screen-audio stream.
+    screen = call.drivers[SCREEN_SHARER].execute_script("""
+        const tracks = [...window.demo.pcs.values()][0].getSenders().map(s => s.track).filter(Boolean);
+        const v = tracks.find(t => t.kind === 'video' && t.getSettings().displaySurface);
+        return {video: v ? v.getSettings() : null, audio: tracks.filter(t => t.kind === 'audio').length > 1};""") or {}
+    if screen.get("audio"):
+        expected += [(SCREEN_SHARER, b, "screen-audio") for b, _ in PEOPLE if b != SCREEN_SHARER]
+    call.expected = expected
+    captured = screen.get("video") or {}
+    call.numbers["fake screen"] = f"{captured.get('width')}x{captured.get('height')}, audio {screen.get('audio')}"
+    unexpected = sorted(k for k in by_key if k not in expected)
+    check(not unexpected, f"streams nobody sent: {unexpected}")
+    for key in expected:
+        stream = by_key.get(key)
+        if not check(stream is not None, f"stream {key} missing"):
+            continue
+        check(stream["senderSamples"] >= 5 and stream["receiverSamples"] >= 5,
+              f"{key}: {stream['senderSamples']} sender / {stream['receiverSamples']} receiver samples")
+        recv = [s for s in samples(api, sid, stream, "receiver") if s.get("bitrateKbps") is not None][-5:]
+        send = [s for s in samples(api, sid, stream, "sender") if s.get("bitrateKbps") is not None][-5:]
+        if not check(recv and send, f"{key}: no rates yet"):
+            continue
+        kbps = sum(s["bitrateKbps"] for s in recv) / len(recv)
+        check(any(s.get("jitterMs") is not None for s in recv), f"{key}: receiver jitter missing")
+        check(any(s.get("rttMs") is not None for s in send), f"{key}: sender-side RTT missing")
+        if key[2] in ("audio", "screen-audio"):
+            check(10 <= kbps <= 200, f"{key}: audio {kbps:.1f} kbit/s")
         else:
-            print(f"  {name}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
-    print(f"  {len(dash.saved) if dash else 0} dashboard screenshots in {shots}")
-    print(f"  run time {time.time() - started:.0f} s")
-    if failures:
-        print("  server log (last 30 lines):")
-        with open(os.path.join(work, "server.log")) as f:
-            for line in f.readlines()[-30:]:
-                print("    " + line.rstrip())
-        print(f"browser call: FAILED, {len(failures)} problem(s)")
-        for f in failures:
-            print(f"  - {f}")
-        sys.exit(1)
-    shutil.rmtree(work, ignore_errors=True)
-    print("browser call: passed (3 Chromiums, screen share, outage, impaired uplink, dashboard screens, mute, API kick, "
-          "reload, dashboard kick, session end)")
+            check(30 <= kbps <= 5000, f"{key}: video {kbps:.1f} kbit/s")
+            fps = [s["fps"] for s in recv if s.get("fps") is not None]
+            check(fps and 5 <= sum(fps) / len(fps) <= 35, f"{key}: fps {fps}")
+            sizes = {(s.get("frameWidth"), s.get("frameHeight")) for s in recv}
+            if key[2] == "video":
+                # The fake camera is 640×480 (4:3); the encoder may scale it down under load.
+                check(all(w and h and w <= 640 and h <= 480 and abs(w / h - 4 / 3) < 0.05 for w, h in sizes),
+                      f"{key}: camera resolutions {sizes}")
+            else:
+                # The fake screen, sent as captured or scaled down with its aspect ratio.
+                cw, ch = captured.get("width") or 0, captured.get("height") or 0
+                check(cw and ch and all(w and h and w <= cw and h <= ch and abs(w / h - cw / ch) < 0.05
+                                        for w, h in sizes),
+                      f"{key}: screen resolutions {sizes}, captured {cw}x{ch}")
+    print(f"  {len(expected)} streams checked", flush=True)
+
+
+def server_outage(call):
+    """Server down for 10 s mid-call: the collectors buffer and resend; the media, peer to peer,
+    goes on (the demo resumes its signalling without rebuilding its connections)."""
+    api, sid, check = call.api, call.sid, call.check
+    pc_ids = "return [...window.demo.cs.peerConnections.values()].map(m => m.id).sort();"
+    before = {pid: d.execute_script(pc_ids) for pid, d in call.drivers.items()}
+    stop_ms = int(time.time() * 1000)
+    call.server.stop()
+    time.sleep(10)
+    call.server.start()
+    restart_ms = int(time.time() * 1000)
+    time.sleep(25)
+    after = {pid: d.execute_script(pc_ids) for pid, d in call.drivers.items()}
+    check(before == after, f"peer connections rebuilt across the outage: {before} → {after}")
+    worst_gap = 0
+    for key in call.expected:
+        stream = call.by_key.get(key)
+        if stream is None:
+            continue
+        for side in ("sender", "receiver"):
+            ts = [s["tsMs"] for s in samples(api, sid, stream, side)]
+            check(len(ts) == len(set(ts)), f"{key} {side}: {len(ts) - len(set(ts))} duplicate samples after the resend")
+            around = [t for t in ts if stop_ms - 6000 <= t <= restart_ms + 15000]
+            gaps = [b - a for a, b in zip(around, around[1:])]
+            worst_gap = max([worst_gap] + gaps)
+            # Ticks every 2 s; a tick may slip on a loaded machine, none may be missing.
+            check(len(around) >= 10 and max(gaps, default=99999) <= 3500,
+                  f"{key} {side}: samples around the outage {len(around)}, largest gap {max(gaps, default=None)} ms "
+                  f"(times from the stop: {[t - stop_ms for t in around]})")
+    call.numbers["outage"] = (f"server down {(restart_ms - stop_ms) / 1000:.1f} s; {len(call.expected)} streams × 2 sides "
+                              "checked for gaps and duplicates after the resend; "
+                              f"largest gap between samples around the outage {worst_gap} ms")
+
+
+def impaired_uplink(call):
+    """alice's uplink loses DROP_PROBABILITY of its packets for IMPAIR_SECONDS: her loss shows in the
+    samples, her health slices turn red, and the timeline gets a quality drop caused by packet loss."""
+    unusable = iptables_unusable()
+    if unusable:
+        if os.environ.get("CI"):
+            call.check(False, f"the impaired uplink cannot run: {unusable}")
+        else:
+            print(f"  impaired uplink: skipped, {unusable}", flush=True)
+        return
+    call.window = impair_uplink(call.drivers[IMPAIRED], call.check, call.numbers)
+    if call.window:
+        check_impairment(call.api, call.sid, call.window, call.by_key, call.check, call.numbers)
+
+
+def walk_ongoing_dashboard(call):
+    """The dashboard, with all three in the call: every screen against the API, screenshots."""
+    admin = call.drivers["admin"] = chromium()
+    call.dash = Dashboard(admin, call.base, call.shots, call.check)
+    try:
+        walk_dashboard(call.dash, call.api, call.sid, call.check, expect_drop=bool(call.window))
+    except Exception as e:  # noqa: BLE001 - the call's checks go on
+        call.check(False, f"walking the dashboard (ongoing): {type(e).__name__}: {e}")
+
+
+def kick_through_api(call):
+    """Kick bob through the API: his page's onKick runs and he leaves with reason `kicked`."""
+    api, sid, check, bob = call.api, call.sid, call.check, call.drivers["bob"]
+    status, kick = api.call(f"/api/v1/sessions/{sid}/participants/bob/kick", "POST", {"reason": "e2e kick"})
+    check(status == 200 and kick.get("delivered") is True, f"kick: {status} {kick}")
+    wait_for("bob's onKick", lambda: page_state(bob)["kicked"], 15)
+    check(page_state(bob)["kicked"] == "e2e kick", "onKick got the reason")
+    wait_for("bob's leave reason kicked",
+             lambda: api.get(f"/api/v1/sessions/{sid}/participants/bob")["attempts"][-1].get("leaveReason") == "kicked", 15)
+    overview = api.get(f"/api/v1/sessions/{sid}")
+    check(overview["status"] == "ongoing", f"the session goes on for alice and carol: {overview['status']}")
+    present = {p["participantId"] for p in api.get(f"/api/v1/sessions/{sid}/participants")["items"] if p["present"]}
+    check(present == {"alice", "carol"}, f"present after the kick: {present}")
+    status, again = api.call(f"/api/v1/sessions/{sid}/participants/bob/kick", "POST")
+    check(status == 409, f"kicking bob again: {status} {again}")
+
+
+def mute(call):
+    """The mic button: the user's mute reaches the timeline."""
+    call.drivers["carol"].execute_script("window.demo.actions.toggleMic()")
+    wait_for("carol's mute on the timeline", lambda: any(
+        e["name"] == "mute" and e.get("participantId") == "carol" and (e.get("data") or {}).get("by") == "user"
+        for e in call.api.get(f"/api/v1/sessions/{call.sid}/events")["items"]), 15)
+
+
+def reload_page(call):
+    """A reload: the collector keeps its seq and unacknowledged messages in sessionStorage, the
+    page's leave ("closed") and new join make a second attempt, nothing is stored twice."""
+    api, sid, check, alice = call.api, call.sid, call.check, call.drivers["alice"]
+    seq_before = alice.execute_script("return window.demo.cs.outbox.nextSeq")
+    alice.refresh()
+    wait_for("alice back in the call", lambda: (s := page_state(alice)) and s["state"] == "in-call"
+             and s["connected"] == 1 and s, 60)
+    seq_after = alice.execute_script("return window.demo.cs.outbox.nextSeq")
+    check(seq_after > seq_before, f"the seq goes on across the reload: {seq_before} → {seq_after}")
+    time.sleep(6)
+    attempts = api.get(f"/api/v1/sessions/{sid}/participants/alice")["attempts"]
+    check(len(attempts) == 2 and attempts[0].get("leaveReason") == "closed" and attempts[1].get("leftMs") is None
+          and (attempts[1].get("setupMs") or 0) > 0, f"alice's attempts after a reload: {attempts}")
+    for key in [k for k in call.expected if "alice" in k[:2] and "bob" not in k[:2]]:
+        for side in ("sender", "receiver"):
+            ts = [x["tsMs"] for x in samples(api, sid, call.by_key[key], side)]
+            check(len(ts) == len(set(ts)), f"{key} {side}: duplicate samples after the reload")
+
+
+def kick_from_dashboard(call):
+    """The dashboard's Kick out button reaches carol's page: sign in, open the session, confirm."""
+    dash, admin, sid = call.dash, call.drivers["admin"], call.sid
+    dash.get(f"/sessions/{sid}")
+    signed_in(dash)
+    wait_for("the session's Overview", lambda: f"/sessions/{sid}" in admin.current_url, 15)
+    dash.click("form.kick[action$='/participants/carol/kick'] button")
+    admin.switch_to.alert.accept()  # "Remove Carol (carol) from the meeting?"
+    wait_for("carol's onKick from the dashboard", lambda: page_state(call.drivers["carol"])["kicked"], 15)
+    call.check("carol was removed" in dash.text_of(".notice"), "the dashboard shows the kick's result")
+    wait_for("carol's leave reason kicked",
+             lambda: call.api.get(f"/api/v1/sessions/{sid}/participants/carol")["attempts"][-1].get("leaveReason") == "kicked",
+             15)
+
+
+def measure_collector_ticks(call):
+    """The collector's own time per stats tick, from each page's `cs.metrics()`."""
+    ticks = []
+    for pid, driver in call.drivers.items():
+        if pid == "admin":
+            continue
+        m = page_state(driver)["metrics"] or {}
+        if m.get("ticks"):
+            ticks.append((pid, m["ticks"], m["tickMsTotal"] / m["ticks"], m["processMsTotal"] / m["ticks"], m.get("tickMsMax")))
+    call.numbers["collector time per stats tick"] = [
+        f"{pid}: {n} ticks, {wall:.2f} ms with getStats(), {own:.2f} ms own processing, max {mx} ms"
+        for pid, n, wall, own, mx in ticks]
+
+
+def end_session(call):
+    """Everyone else leaves by closing the page: the pagehide beacon says so."""
+    api, sid = call.api, call.sid
+    call.drivers["alice"].get("about:blank")
+    wait_for("the session to end", lambda: api.get(f"/api/v1/sessions/{sid}")["status"] == "ended", 45)
+    reasons = {pid: api.get(f"/api/v1/sessions/{sid}/participants/{pid}")["attempts"][-1].get("leaveReason")
+               for pid, _ in PEOPLE}
+    call.check(reasons == {"alice": "closed", "bob": "kicked", "carol": "kicked"}, f"leave reasons {reasons}")
+    call.numbers["session"] = (f"ended {api.get(f'/api/v1/sessions/{sid}')['endTime']}; "
+                               f"{len(api.get(f'/api/v1/sessions/{sid}/events')['items'])} timeline events")
+
+
+def walk_ended_dashboard(call):
+    """The ended session on the dashboard: the same screens, everyone left, no Kick out."""
+    try:
+        walk_dashboard(call.dash, call.api, call.sid, call.check, expect_drop=bool(call.window), suffix="-ended")
+    except Exception as e:  # noqa: BLE001
+        call.check(False, f"walking the dashboard (ended): {type(e).__name__}: {e}")
+
+
+def main():
+    with Call(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None) as call:
+        measure_collector_size(call)
+        open_participants(call)
+        measure_wire(call)
+        check_session(call)
+        check_participants(call)
+        check_streams(call)
+        server_outage(call)
+        impaired_uplink(call)
+        walk_ongoing_dashboard(call)
+        kick_through_api(call)
+        mute(call)
+        reload_page(call)
+        kick_from_dashboard(call)
+        measure_collector_ticks(call)
+        end_session(call)
+        walk_ended_dashboard(call)
+    call.report()
 
 
 if __name__ == "__main__":

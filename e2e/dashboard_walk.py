@@ -57,6 +57,16 @@ class Dashboard:
                 time.sleep(0.1)
         return self.driver.find_element("css selector", selector).text
 
+    def click(self, selector):
+        """Clicks an element; a live update may replace it between the find and the click, so
+        that may need a second try too."""
+        for _ in range(5):
+            try:
+                return self.driver.find_element("css selector", selector).click()
+            except StaleElementReferenceException:
+                time.sleep(0.1)
+        return self.driver.find_element("css selector", selector).click()
+
     def read(self, script, *args):
         """Runs `script` (which returns plain data) in the page: one round trip, no stale elements."""
         return self.driver.execute_script(script, *args)

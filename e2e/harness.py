@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 INGEST_KEY = "e2e-ingest-key"
@@ -54,14 +55,26 @@ class Server:
         return self.proc is not None and self.proc.poll() is None
 
 
-def request(port, path, body=None, token=INGEST_KEY, method=None, headers=None):
-    """JSON in, JSON out; raises urllib.error.HTTPError on a non-2xx answer."""
+def _json_request(port, path, body, token, method, headers):
     data = None if body is None else json.dumps(body).encode()
     all_headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     all_headers.update(headers or {})
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=all_headers)
-    with urllib.request.urlopen(req, timeout=10) as r:
+    return urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=all_headers)
+
+
+def request(port, path, body=None, token=INGEST_KEY, method=None, headers=None):
+    """JSON in, JSON out; raises urllib.error.HTTPError on a non-2xx answer."""
+    with urllib.request.urlopen(_json_request(port, path, body, token, method, headers), timeout=10) as r:
         return json.loads(r.read() or b"null")
+
+
+def answer(port, path, body=None, token=INGEST_KEY, method=None, headers=None):
+    """Like `request`, but returns (status, JSON body) for every answer, 4xx and 5xx included."""
+    try:
+        with urllib.request.urlopen(_json_request(port, path, body, token, method, headers), timeout=10) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
 
 
 def finish(failures, summary):
