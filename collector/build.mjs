@@ -137,6 +137,15 @@ export function tokenize(source) {
       } else j++;
     }
   };
+  // A template piece from i (at its opening ` or at the } that resumes it after a ${…}).
+  const pushTemplatePiece = () => {
+    const start = i;
+    i++;
+    const text = templatePiece(start);
+    push("template", text, start);
+    i = start + text.length;
+    closedHead = false;
+  };
   while (i < source.length) {
     const c = source[i], next = source[i + 1];
     if (c == "\n" || c == "\r" || c == "\u2028" || c == "\u2029") {
@@ -160,12 +169,7 @@ export function tokenize(source) {
       push("string", source.slice(i, j + 1));
       i = j + 1;
     } else if (c == "`") {
-      const start = i;
-      i++;
-      const text = templatePiece(start);
-      push("template", text, start);
-      i = start + text.length;
-      closedHead = false;
+      pushTemplatePiece();
     } else if (c == "/" && regexAllowed()) {
       let j = i + 1, inClass = false;
       for (;;) {
@@ -196,12 +200,7 @@ export function tokenize(source) {
       closedHead = false;
     } else if (c == "}" && braces.at(-1) == "${") {
       braces.pop();
-      const start = i;
-      i++;
-      const text = templatePiece(start);
-      push("template", text, start);
-      i = start + text.length;
-      closedHead = false;
+      pushTemplatePiece();
     } else if (c.charCodeAt(0) > 127) {
       throw new SyntaxProblem(`a non-ASCII character outside strings and comments: ${JSON.stringify(c)}`, source, i);
     } else {
