@@ -1,0 +1,93 @@
+/// The samples of one side of one stream, oldest first: a node's view of one edge of the call.
+public struct StreamSeries: Sendable, Hashable {
+    public var key: StreamKey
+    public var side: StreamSide
+    public var samples: [StreamSample]
+
+    public init(key: StreamKey, side: StreamSide, samples: [StreamSample]) {
+        self.key = key
+        self.side = side
+        self.samples = samples
+    }
+}
+
+/// Who sends to whom: the edge of the call graph a stream side lies on. `receiverId` is `nil`
+/// for what a participant sends to an SFU (the edge from the sender to the server).
+public struct CallEdge: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var senderId: String
+    public var receiverId: String?
+
+    public init(senderId: String, receiverId: String?) {
+        self.senderId = senderId
+        self.receiverId = receiverId
+    }
+
+    public static func < (a: CallEdge, b: CallEdge) -> Bool {
+        (a.senderId, a.receiverId ?? "") < (b.senderId, b.receiverId ?? "")
+    }
+
+    public var description: String { "\(senderId)→\(receiverId ?? "server")" }
+}
+
+/// A session's streams as the diagnosis sees them: every stream side over time, the participants'
+/// names, and which of them send through a TURN relay.
+///
+/// ```swift
+/// let graph = CallGraph(series: series, names: ["alice": "Alice"])
+/// graph.senderSample(for: receiverSeries.key, near: 1_700_000_010_000)?.fps
+/// ```
+public struct CallGraph: Sendable {
+    public var series: [StreamSeries]
+    public var names: [String: String]
+    /// Participants whose selected candidate pair goes through a TURN relay.
+    public var relayedParticipants: Set<String>
+    private var senderSeries: [StreamKey: Int] = [:]
+
+    public init(series: [StreamSeries], names: [String: String] = [:], relayedParticipants: Set<String> = []) {
+        self.series = series.map { s in
+            var sorted = s
+            if zip(s.samples, s.samples.dropFirst()).contains(where: { $0.tsMs > $1.tsMs }) { sorted.samples.sort { $0.tsMs < $1.tsMs } }
+            return sorted
+        }
+        self.names = names
+        self.relayedParticipants = relayedParticipants
+        for (i, s) in self.series.enumerated() where s.side == .sender { senderSeries[s.key] = i }
+    }
+
+    /// `true` when some stream goes to an SFU rather than straight to its receiver.
+    public var usesServer: Bool { series.contains { $0.key.receiverId == nil } }
+
+    public func name(_ participantId: String) -> String { names[participantId] ?? participantId }
+
+    /// Every participant that sends or receives a stream, in id order.
+    public var participantIds: [String] {
+        var ids = Set<String>()
+        for s in series {
+            ids.insert(s.key.senderId)
+            if let r = s.key.receiverId { ids.insert(r) }
+        }
+        return ids.filter { !$0.hasPrefix("unknown:") }.sorted()
+    }
+
+    /// The sender side of the stream whose receiver side is `key`: the same key in a mesh call, the
+    /// sender's stream to the server through an SFU.
+    public func senderSeries(for key: StreamKey) -> StreamSeries? {
+        if let i = senderSeries[key] { return series[i] }
+        if let i = senderSeries[StreamKey(senderId: key.senderId, receiverId: nil, kind: key.kind)] { return series[i] }
+        return nil
+    }
+
+    /// The sender-side sample closest in time to `tsMs`, within `withinMs`.
+    public func senderSample(for key: StreamKey, near tsMs: Int64, withinMs: Int64 = 5_000) -> StreamSample? {
+        guard let samples = senderSeries(for: key)?.samples, !samples.isEmpty else { return nil }
+        var low = 0, high = samples.count
+        while low < high {
+            let mid = (low + high) / 2
+            if samples[mid].tsMs < tsMs { low = mid + 1 } else { high = mid }
+        }
+        let candidates = [low - 1, low].filter { $0 >= 0 && $0 < samples.count }.map { samples[$0] }
+        guard let best = candidates.min(by: { abs($0.tsMs.subtracting(saturating: tsMs)) < abs($1.tsMs.subtracting(saturating: tsMs)) }),
+              abs(best.tsMs.subtracting(saturating: tsMs)) <= withinMs else { return nil }
+        return best
+    }
+}

@@ -1,0 +1,106 @@
+/// Why a call was bad and on whose side: its lasting problems, each with a cause and evidence, and
+/// a verdict in a few sentences, the worst first (docs/quality.md).
+///
+/// ```swift
+/// let diagnosis = Diagnosis(graph: CallGraph(series: series, names: names))
+/// diagnosis.verdict.first   // "Bob's uplink lost 12 % of what Bob sent from 10:04 to 10:09 UTC; …"
+/// ```
+public struct Diagnosis: Sendable, Hashable {
+    public var problems: [Problem]
+    public var verdict: [String]
+
+    public init(problems: [Problem], verdict: [String]) {
+        self.problems = problems
+        self.verdict = verdict
+    }
+
+    public init(graph: CallGraph, levels: ProblemLevels = ProblemLevels()) {
+        let detector = SymptomDetector(levels: levels)
+        let symptoms = graph.series.flatMap { detector.symptoms(of: $0, in: graph) }
+        let faults = Self.absorbed(FaultLocator(graph: graph).faults(from: symptoms), within: levels.maxGapMs)
+        let sharedIsRelay = graph.usesServer || !graph.relayedParticipants.isEmpty
+        problems = faults.compactMap { Self.problem($0, symptoms, sharedIsRelay: sharedIsRelay) }
+            .sorted { ($1.severity, $1.durationMs, $0.startMs) < ($0.severity, $0.durationMs, $1.startMs) }
+        verdict = VerdictWriter(graph: graph).sentences(problems)
+    }
+
+    /// The problems that were this participant's own (their link or device).
+    public func problems(of participantId: String) -> [Problem] {
+        problems.filter { $0.participantId == participantId }
+    }
+
+    /// The problems this participant suffered from (received bad media) without causing them.
+    public func problems(sufferedBy participantId: String) -> [Problem] {
+        problems.filter { $0.participantId != participantId && $0.affectedParticipantIds.contains(participantId) }
+    }
+
+    /// Symptoms start a few seconds apart on different streams of one fault, so the first
+    /// seconds look like one bad path and the fault proper follows. A fault whose edges another
+    /// fault also explains, close to it in time, is part of that fault; so is a connection whose
+    /// participant's uplink or downlink is at fault at the same time.
+    static func absorbed(_ faults: [FaultLocator.Fault], within gapMs: Int64) -> [FaultLocator.Fault] {
+        var result = faults.sorted { $0.endMs.subtracting(saturating: $0.startMs) > $1.endMs.subtracting(saturating: $1.startMs) }
+        var i = result.count - 1
+        while i > 0 {
+            let small = result[i]
+            let host = result[..<i].firstIndex { big in
+                let near = small.startMs <= big.endMs.adding(saturating: gapMs) && big.startMs <= small.endMs.adding(saturating: gapMs)
+                return near && (big.edges.isSuperset(of: small.edges) || Self.sameParticipant(big.culprit, small.culprit))
+            }
+            if let h = host, absorbable(small.culprit, into: result[h].culprit) {
+                result[h].startMs = min(result[h].startMs, small.startMs)
+                result[h].endMs = max(result[h].endMs, small.endMs)
+                result[h].edges.formUnion(small.edges)
+                result.remove(at: i)
+            }
+            i -= 1
+        }
+        return result
+    }
+
+    private static func sameParticipant(_ big: FaultLocator.Culprit, _ small: FaultLocator.Culprit) -> Bool {
+        switch (big, small) {
+        case (.uplink(let a), .connection(let b)), (.downlink(let a), .connection(let b)): a == b
+        default: false
+        }
+    }
+
+    /// A device problem is its own kind of evidence and is never folded into a network fault.
+    private static func absorbable(_ small: FaultLocator.Culprit, into big: FaultLocator.Culprit) -> Bool {
+        if case .device = small { return false }
+        if case .device = big { return false }
+        return true
+    }
+
+    /// `sharedIsRelay`: the participants send through an SFU or a TURN relay, which a fault of
+    /// every stream at once then points at; without one it is `unknown`.
+    static func problem(_ fault: FaultLocator.Fault, _ symptoms: [Symptom], sharedIsRelay: Bool) -> Problem? {
+        let related = symptoms.filter { s in
+            guard fault.edges.contains(s.edge), s.overlaps(fault.startMs, fault.endMs) || s.startMs == fault.startMs else { return false }
+            switch fault.culprit {
+            case .device: return s.metric == .cpu
+            case .connection: return s.metric == .rtt
+            default: return s.metric != .cpu
+            }
+        }
+        guard let lead = related.max(by: { ($0.severity, -$0.metric.rank) < ($1.severity, -$1.metric.rank) }) else { return nil }
+        let evidence = related
+            .sorted { ($1.severity, -$1.metric.rank, $1.worst) < ($0.severity, -$0.metric.rank, $0.worst) }
+            .prefix(12).map(ProblemEvidence.init)
+        let (participant, other, direction): (String?, String?, ProblemDirection) = switch fault.culprit {
+        case .uplink(let p): (p, nil, .uplink)
+        case .downlink(let p): (p, nil, .downlink)
+        case .device(let p): (p, nil, .device)
+        case .connection(let p): (p, nil, .unknown)
+        case .path(let edge): (edge.senderId, edge.receiverId, .unknown)
+        case .shared: (nil, nil, sharedIsRelay ? .relay : .unknown)
+        }
+        return Problem(participantId: participant, otherParticipantId: other, direction: direction, metric: lead.metric,
+                       startMs: fault.startMs, endMs: fault.endMs,
+                       ongoing: related.contains { $0.openAtEnd && $0.endMs >= fault.endMs },
+                       severity: related.map(\.severity).max() ?? .moderate,
+                       affectedParticipantIds: Array(Set(fault.edges.compactMap(\.receiverId))).sorted(),
+                       affectedSenderIds: Array(Set(fault.edges.map(\.senderId))).sorted(),
+                       evidence: Array(evidence))
+    }
+}

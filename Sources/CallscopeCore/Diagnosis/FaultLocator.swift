@@ -1,0 +1,203 @@
+/// Whose link a set of bad streams points at: the smallest set of uplinks and downlinks that
+/// explains the streams that went bad without blaming those that stayed fine (docs/quality.md §4).
+///
+/// Time is cut where any symptom starts or ends; in each piece every edge of the call graph is bad
+/// (some symptom on it) or fine (active, no symptom). A sender's uplink is blamed when at least two
+/// thirds of what it sends went bad and it sends to at least two receivers (or the SFU's own RTCP
+/// says its uplink lost packets); a receiver's downlink likewise over what it receives from at
+/// least two senders. The candidate explaining the most bad edges is taken first, then the next,
+/// until every bad edge is explained or nothing can be told apart: a single bad edge (a call of
+/// two) stays a path between two people, not a guess. When every uplink or every downlink of a
+/// call of three or more goes bad at once, the shared path is blamed instead of everyone.
+/// Round-trip time says nothing of direction, so it blames a participant's connection, not an
+/// uplink or a downlink.
+struct FaultLocator {
+    /// What a piece of time's bad edges are blamed on.
+    enum Culprit: Hashable, Comparable {
+        case uplink(String)
+        case downlink(String)
+        /// A participant's connection, direction unknown (round-trip time).
+        case connection(String)
+        /// One sender → receiver path that cannot be pinned to either end.
+        case path(CallEdge)
+        /// Every stream at once: a relay, the SFU or a network they share.
+        case shared
+        case device(String)
+
+        private var order: (Int, String, String) {
+            switch self {
+            case .uplink(let p): (0, p, "")
+            case .downlink(let p): (1, p, "")
+            case .connection(let p): (2, p, "")
+            case .path(let e): (3, e.senderId, e.receiverId ?? "")
+            case .shared: (4, "", "")
+            case .device(let p): (5, p, "")
+            }
+        }
+
+        static func < (a: Culprit, b: Culprit) -> Bool { a.order < b.order }
+    }
+
+    /// One culprit over one stretch of time, with the bad edges it explains.
+    struct Fault: Hashable {
+        var culprit: Culprit
+        var startMs: Int64
+        var endMs: Int64
+        var edges: Set<CallEdge>
+    }
+
+    let graph: CallGraph
+    /// When each edge has samples: from the first to the last sample of any of its series.
+    private let activeSpans: [CallEdge: (first: Int64, last: Int64)]
+
+    init(graph: CallGraph) {
+        self.graph = graph
+        var spans: [CallEdge: (first: Int64, last: Int64)] = [:]
+        for s in graph.series {
+            guard let first = s.samples.first?.tsMs, let last = s.samples.last?.tsMs else { continue }
+            let edge = CallEdge(senderId: s.key.senderId, receiverId: s.key.receiverId)
+            let old = spans[edge] ?? (first, last)
+            spans[edge] = (min(old.first, first), max(old.last, last))
+        }
+        activeSpans = spans
+    }
+
+    func faults(from symptoms: [Symptom]) -> [Fault] {
+        let path = symptoms.filter { $0.metric != .cpu }
+        var boundaries = Set<Int64>()
+        for s in path { boundaries.insert(s.startMs); boundaries.insert(s.endMs) }
+        let cuts = boundaries.sorted()
+        var pieces: [Fault] = []
+        for (a, b) in zip(cuts, cuts.dropFirst()) where b > a {
+            let here = path.filter { $0.overlaps(a, b) }
+            guard !here.isEmpty else { continue }
+            let active = Set(activeSpans.filter { $0.value.first < b && a <= $0.value.last }.keys)
+            let directional = Set(here.filter { $0.metric.isDirectional }.map(\.edge))
+            let roundTrip = Set(here.filter { !$0.metric.isDirectional }.map(\.edge))
+            for (culprit, edges) in locate(bad: directional, active: active.union(directional)) {
+                pieces.append(Fault(culprit: culprit, startMs: a, endMs: b, edges: edges))
+            }
+            for (culprit, edges) in locateConnections(bad: roundTrip, active: active.union(roundTrip)) {
+                pieces.append(Fault(culprit: culprit, startMs: a, endMs: b, edges: edges))
+            }
+        }
+        return Self.merged(pieces) + deviceFaults(symptoms.filter { $0.metric == .cpu })
+    }
+
+    // MARK: directional figures
+
+    private struct Candidate {
+        var culprit: FaultLocator.Culprit
+        var edges: Set<CallEdge>
+        /// Enough edges (or the SFU's own report) to tell this end from the other.
+        var decisive: Bool
+    }
+
+    private func locate(bad: Set<CallEdge>, active: Set<CallEdge>) -> [(Culprit, Set<CallEdge>)] {
+        guard !bad.isEmpty else { return [] }
+        let senders = Set(active.map(\.senderId)), receivers = Set(active.compactMap(\.receiverId))
+        var candidates: [Candidate] = senders.sorted().map { s in
+            let edges = active.filter { $0.senderId == s }
+            let decisive = Set(edges.compactMap(\.receiverId)).count >= 2 || bad.contains(CallEdge(senderId: s, receiverId: nil))
+            return Candidate(culprit: .uplink(s), edges: edges, decisive: decisive)
+        }
+        candidates += receivers.sorted().map { r in
+            let edges = active.filter { $0.receiverId == r }
+            return Candidate(culprit: .downlink(r), edges: edges, decisive: Set(edges.map(\.senderId)).count >= 2)
+        }
+        if isShared(bad: bad, active: active, candidates: candidates) { return [(.shared, bad)] }
+        var (chosen, unexplained) = Self.cover(bad: bad, candidates: candidates)
+        for edge in unexplained.sorted() {
+            // Through an SFU that received the sender's stream fine, the loss came after it.
+            let serverEdge = CallEdge(senderId: edge.senderId, receiverId: nil)
+            if let receiver = edge.receiverId, active.contains(serverEdge), !bad.contains(serverEdge) {
+                chosen.append((.downlink(receiver), [edge]))
+            } else {
+                chosen.append((.path(edge), [edge]))
+            }
+        }
+        unexplained.removeAll()
+        return chosen
+    }
+
+    /// Every uplink, or every downlink, of a call of three or more went mostly bad at once: what
+    /// they share (an SFU's ingress or egress, a relay, a common network) is at fault, not each.
+    private func isShared(bad: Set<CallEdge>, active: Set<CallEdge>, candidates: [Candidate]) -> Bool {
+        func allBad(_ side: [Candidate]) -> Bool {
+            side.count >= 3 && side.allSatisfy { Self.badShare($0.edges, bad) >= 2.0 / 3 }
+        }
+        let ups = candidates.filter { if case .uplink = $0.culprit { true } else { false } }
+        let downs = candidates.filter { if case .downlink = $0.culprit { true } else { false } }
+        return allBad(ups) || allBad(downs)
+    }
+
+    private static func badShare(_ edges: Set<CallEdge>, _ bad: Set<CallEdge>) -> Double {
+        edges.isEmpty ? 0 : Double(edges.intersection(bad).count) / Double(edges.count)
+    }
+
+    /// Greedy set cover: the decisive, mostly-bad candidate that explains the most unexplained
+    /// bad edges first (ties: fewer fine edges blamed, then uplinks, then by id).
+    private static func cover(bad: Set<CallEdge>, candidates: [Candidate]) -> ([(Culprit, Set<CallEdge>)], Set<CallEdge>) {
+        var unexplained = bad
+        var chosen: [(Culprit, Set<CallEdge>)] = []
+        var pool = candidates.filter { $0.decisive && badShare($0.edges, bad) >= 2.0 / 3 }
+        while !unexplained.isEmpty {
+            let best = pool.enumerated().max { x, y in
+                let a = x.element, b = y.element
+                let na = a.edges.intersection(unexplained).count, nb = b.edges.intersection(unexplained).count
+                if na != nb { return na < nb }
+                let ga = a.edges.subtracting(bad).count, gb = b.edges.subtracting(bad).count
+                if ga != gb { return ga > gb }
+                return a.culprit > b.culprit
+            }
+            guard let (index, pick) = best, !pick.edges.intersection(unexplained).isEmpty else { break }
+            chosen.append((pick.culprit, pick.edges.intersection(bad)))
+            unexplained.subtract(pick.edges)
+            pool.remove(at: index)
+        }
+        return (chosen, unexplained)
+    }
+
+    // MARK: round-trip time
+
+    private func locateConnections(bad: Set<CallEdge>, active: Set<CallEdge>) -> [(Culprit, Set<CallEdge>)] {
+        guard !bad.isEmpty else { return [] }
+        let people = Set(active.flatMap { [$0.senderId] + ($0.receiverId.map { [$0] } ?? []) })
+        let candidates: [Candidate] = people.sorted().map { p in
+            let edges = active.filter { $0.senderId == p || $0.receiverId == p }
+            let others = Set(edges.map { $0.senderId == p ? ($0.receiverId ?? "server") : $0.senderId })
+            let decisive = others.count >= 2 || bad.contains(CallEdge(senderId: p, receiverId: nil))
+            return Candidate(culprit: .connection(p), edges: edges, decisive: decisive)
+        }
+        var (chosen, unexplained) = Self.cover(bad: bad, candidates: candidates)
+        for edge in unexplained.sorted() {
+            chosen.append(edge.receiverId == nil ? (.connection(edge.senderId), [edge]) : (.path(edge), [edge]))
+        }
+        unexplained.removeAll()
+        return chosen
+    }
+
+    // MARK: merging
+
+    /// Pieces of one culprit that touch in time become one fault.
+    static func merged(_ pieces: [Fault]) -> [Fault] {
+        var result: [Fault] = []
+        let byCulprit = Dictionary(grouping: pieces, by: \.culprit)
+        for culprit in byCulprit.keys.sorted() {
+            for piece in byCulprit[culprit, default: []].sorted(by: { $0.startMs < $1.startMs }) {
+                if var last = result.last, last.culprit == culprit, piece.startMs <= last.endMs {
+                    last.endMs = max(last.endMs, piece.endMs)
+                    last.edges.formUnion(piece.edges)
+                    result[result.count - 1] = last
+                } else {
+                    result.append(piece)
+                }
+            }
+        }
+        return result
+    }
+
+    private func deviceFaults(_ cpu: [Symptom]) -> [Fault] {
+        Self.merged(cpu.map { Fault(culprit: .device($0.key.senderId), startMs: $0.startMs, endMs: $0.endMs, edges: [$0.edge]) })
+    }
+}

@@ -1,0 +1,104 @@
+/// How one metric judges one sample: bad (counts toward opening), clear (counts toward closing),
+/// or neither; or not at all when the sample lacks the figure.
+struct SymptomJudgement {
+    var value: Double
+    var bad: Bool
+    var clear: Bool
+}
+
+/// The metrics judged on each side of a stream, and how (docs/quality.md §3).
+struct SymptomRule {
+    var metric: ProblemMetric
+    var warmupMs: Int64
+    /// Higher values are worse (loss, jitter); `false` for the frame-rate ratio.
+    var higherIsWorse: Bool
+    var severe: (_ median: Double, _ values: [Double], _ durationMs: Int64) -> Bool
+    var judge: (_ sample: StreamSample) -> SymptomJudgement?
+
+    /// The rules for `series`, looking up its sender side in `graph` where a rule needs it.
+    static func rules(for series: StreamSeries, graph: CallGraph, levels: ProblemLevels) -> [SymptomRule] {
+        let key = series.key
+        var rules: [SymptomRule] = [loss(levels)]
+        switch series.side {
+        case .receiver:
+            rules.append(banded(.jitter, levels.jitter, levels) { $0.jitterMs })
+            if key.kind.isVideo {
+                rules.append(freezes(levels))
+                rules.append(frameRate(key, graph, levels))
+            }
+            rules.append(noMedia(key, graph, levels))
+        case .sender:
+            rules.append(banded(.rtt, levels.rtt, levels) { $0.rttMs })
+            if key.kind.isVideo {
+                rules.append(limitation(.bandwidth, .bandwidth, levels.bandwidthWarmupMs))
+                rules.append(limitation(.cpu, .cpu, levels.warmupMs))
+            }
+        }
+        return rules
+    }
+
+    /// Loss of the interval, on intervals with enough packets to tell 10 % from noise.
+    static func loss(_ levels: ProblemLevels) -> SymptomRule {
+        let band = levels.loss
+        return SymptomRule(metric: .loss, warmupMs: levels.warmupMs, higherIsWorse: true,
+                           severe: { median, _, _ in median > band.severe }) { sample in
+            guard let percent = sample.lossPercent, let packets = sample.packets, let lost = sample.packetsLost,
+                  packets.adding(saturating: max(0, lost)) >= levels.minPackets else { return nil }
+            return SymptomJudgement(value: percent, bad: percent > band.open, clear: percent < band.close)
+        }
+    }
+
+    static func banded(_ metric: ProblemMetric, _ band: ProblemLevels.Band, _ levels: ProblemLevels,
+                       value: @escaping (StreamSample) -> Double?) -> SymptomRule {
+        SymptomRule(metric: metric, warmupMs: levels.warmupMs, higherIsWorse: true,
+                    severe: { median, _, _ in median > band.severe }) { sample in
+            guard let v = value(sample), v.isFinite else { return nil }
+            return SymptomJudgement(value: v, bad: v > band.open, clear: v < band.close)
+        }
+    }
+
+    /// Milliseconds frozen per sample. Severe when frozen for a tenth of the symptom or more.
+    static func freezes(_ levels: ProblemLevels) -> SymptomRule {
+        SymptomRule(metric: .freezes, warmupMs: levels.warmupMs, higherIsWorse: true,
+                    severe: { _, values, duration in duration > 0 && values.reduce(0, +) >= Double(duration) / 10 }) { sample in
+            guard let count = sample.freezeCount else { return nil }
+            let frozenMs = max(0, sample.freezeDurationMs ?? 0)
+            return SymptomJudgement(value: frozenMs, bad: count > 0, clear: count == 0)
+        }
+    }
+
+    /// Received FPS against what the sender sent at the time, so that a still screen share at
+    /// 5 fps is fine. Without the sender's figure a camera is judged against the good FPS limit
+    /// and a screen share not at all.
+    static func frameRate(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
+        let band = levels.frameRateRatio
+        return SymptomRule(metric: .frameRate, warmupMs: levels.warmupMs, higherIsWorse: false,
+                           severe: { median, _, _ in median < band.severe }) { sample in
+            guard let fps = sample.fps, fps.isFinite else { return nil }
+            let sent = graph.senderSample(for: key, near: sample.tsMs)?.fps
+            guard let expected = sent ?? (key.kind == .video ? levels.limits.fpsGood : nil), expected >= 1 else { return nil }
+            let ratio = min(1, max(0, fps / expected))
+            return SymptomJudgement(value: ratio, bad: ratio < band.open, clear: ratio >= band.close)
+        }
+    }
+
+    /// No packets arrived while the sender's side of the same stream sent some.
+    static func noMedia(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
+        SymptomRule(metric: .noMedia, warmupMs: levels.warmupMs, higherIsWorse: true,
+                    severe: { _, _, _ in true }) { sample in
+            guard let received = sample.packets,
+                  let sent = graph.senderSample(for: key, near: sample.tsMs)?.packets, sent >= levels.minPackets else { return nil }
+            return SymptomJudgement(value: Double(received), bad: received == 0, clear: received > 0)
+        }
+    }
+
+    /// The encoder said it was held back for `reason`. The value is the bitrate sent.
+    static func limitation(_ metric: ProblemMetric, _ reason: QualityLimitationReason, _ warmupMs: Int64) -> SymptomRule {
+        SymptomRule(metric: metric, warmupMs: warmupMs, higherIsWorse: false,
+                    severe: { median, _, _ in reason == .bandwidth && median < 150 }) { sample in
+            guard let limitation = sample.qualityLimitation else { return nil }
+            let kbps = sample.bitrateKbps ?? 0
+            return SymptomJudgement(value: kbps, bad: limitation == reason, clear: limitation != reason)
+        }
+    }
+}

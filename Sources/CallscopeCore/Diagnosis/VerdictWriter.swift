@@ -1,0 +1,157 @@
+/// Writes a diagnosis's verdict: a sentence per problem, the worst first, that a support
+/// engineer can forward as it is, and a last sentence for those who had no problem.
+///
+/// Every sentence states only what the evidence shows: a path that cannot be pinned to one end
+/// says so, and a round trip is not called an uplink.
+struct VerdictWriter {
+    let graph: CallGraph
+    /// More problems than this are counted, not written out.
+    var maxSentences = 5
+
+    func sentences(_ problems: [Problem]) -> [String] {
+        guard graph.series.contains(where: { !$0.samples.isEmpty }) else {
+            return ["No media statistics arrived, so there is nothing to judge."]
+        }
+        guard !problems.isEmpty else {
+            return ["The call was fine: nobody had lasting packet loss, jitter, delay, frozen or choppy video."]
+        }
+        var lines = problems.prefix(maxSentences).map(sentence)
+        if problems.count > maxSentences {
+            let more = problems.count - maxSentences
+            lines.append(more == 1 ? "One more, smaller problem is in the list below." : "\(more) more, smaller problems are in the list below.")
+        }
+        var involved = Set<String>()
+        for p in problems {
+            if let id = p.participantId { involved.insert(id) }
+            if let id = p.otherParticipantId { involved.insert(id) }
+            involved.formUnion(p.affectedParticipantIds)
+            involved.formUnion(p.affectedSenderIds)
+        }
+        let untouched = graph.participantIds.filter { !involved.contains($0) }
+        if !untouched.isEmpty, problems.allSatisfy({ $0.participantId != nil }) {
+            lines.append(untouched.count == 1 ? "\(graph.name(untouched[0])) had no problems." : "Nobody else had problems.")
+        }
+        return lines
+    }
+
+    func sentence(_ p: Problem) -> String {
+        let when = Self.span(p)
+        guard let id = p.participantId else { return shared(p, when) }
+        let who = graph.name(id)
+        switch p.direction {
+        case .uplink:
+            return "\(who)'s uplink \(figure(p, subject: who, sent: true)) \(when); \(consequence(p, excluding: id))."
+        case .downlink:
+            let senders = p.affectedSenderIds.filter { $0 != id }
+            let from = senders.count >= 2 ? ", from every sender," : ""
+            return "\(who)'s downlink \(figure(p, subject: who, sent: false))\(from) \(when); "
+                + "the others received the same senders fine."
+        case .device:
+            let kbps = p.leadingFigure.map { " (sending \(Self.whole($0)) kbit/s)" } ?? ""
+            return "\(who)'s device could not keep up \(when): the video encoder was limited by the CPU\(kbps)."
+        case .unknown, .relay:
+            if let other = p.otherParticipantId { return path(p, from: id, to: other, when) }
+            return connection(p, who, when)
+        }
+    }
+
+    // MARK: kinds of sentence
+
+    private func path(_ p: Problem, from sender: String, to receiver: String, _ when: String) -> String {
+        let kinds = Set(p.evidence.map(\.key.kind))
+        let what = kinds.count == 1 ? kinds.first!.displayName.lowercased() : "media"
+        let head = "\(graph.name(sender))'s \(what) to \(graph.name(receiver)) \(figure(p, subject: graph.name(sender), sent: true)) \(when)."
+        if graph.participantIds.count <= 2 {
+            return head + " In a call of two this is either \(graph.name(sender))'s uplink or \(graph.name(receiver))'s downlink; "
+                + "the statistics cannot tell them apart."
+        }
+        return head + " What else \(graph.name(sender)) sent and \(graph.name(receiver)) received was fine, "
+            + "so it was the path between the two, not either link as a whole."
+    }
+
+    private func connection(_ p: Problem, _ who: String, _ when: String) -> String {
+        let rtt = p.leadingFigure.map { " of \(Self.whole($0)) ms" } ?? ""
+        return "\(who)'s connection had a round-trip time\(rtt) \(when); a round trip cannot tell "
+            + "whether the delay was on the way out or on the way in."
+    }
+
+    private func shared(_ p: Problem, _ when: String) -> String {
+        let figure = figure(p, subject: "", sent: false)
+        if p.direction == .relay {
+            let through = graph.usesServer ? "the SFU" : "a TURN relay"
+            return "Every stream \(figure) at once \(when): they all go through \(through), which points at it or its network, "
+                + "not at any one participant."
+        }
+        return "Every stream \(figure) at once \(when): with nobody's link singled out, the statistics cannot tell whose network it was."
+    }
+
+    // MARK: pieces
+
+    /// "lost 12 % of what Bob sent", "had jitter of 80 ms", …
+    private func figure(_ p: Problem, subject: String, sent: Bool) -> String {
+        let v = p.leadingFigure ?? 0
+        let whose = subject.isEmpty ? "the packets" : "what \(subject) \(sent ? "sent" : "received")"
+        switch p.metric {
+        case .loss: return "lost \(Self.percent(v)) % of \(whose)"
+        case .jitter: return "had jitter of \(Self.whole(v)) ms"
+        case .rtt: return "had a round-trip time of \(Self.whole(v)) ms"
+        case .freezes: return subject.isEmpty ? "froze" : "froze the video \(subject) \(sent ? "sent" : "received")"
+        case .frameRate: return "delivered video at \(Self.whole(v * 100)) % of the frame rate sent"
+        case .noMedia: return "carried no media"
+        case .bandwidth: return "held the video to \(Self.whole(v)) kbit/s (the encoder was limited by bandwidth)"
+        case .cpu: return "was limited by the CPU"
+        }
+    }
+
+    /// "everyone receiving Bob saw frozen video", "Alice and Carol heard broken audio".
+    private func consequence(_ p: Problem, excluding sender: String) -> String {
+        let receivers = p.affectedParticipantIds.filter { $0 != sender }
+        let others = graph.participantIds.filter { $0 != sender }
+        let who = receivers.isEmpty ? "the server"
+            : Set(receivers) == Set(others) ? "everyone receiving \(graph.name(sender))" : Self.list(receivers.map(graph.name))
+        let received = p.evidence.filter { $0.side == .receiver }
+        var effects: [String] = []
+        if received.contains(where: { $0.metric == .noMedia }) { effects.append("got nothing") }
+        if received.contains(where: { $0.metric == .freezes }) { effects.append("saw frozen video") }
+        if received.contains(where: { $0.metric == .frameRate }) { effects.append("saw choppy video") }
+        if received.contains(where: { $0.metric == .loss && !$0.key.kind.isVideo }) { effects.append("heard broken audio") }
+        if received.contains(where: { $0.metric == .jitter }) && effects.isEmpty { effects.append("got uneven, delayed media") }
+        if effects.isEmpty && received.contains(where: { $0.metric == .loss }) { effects.append("got damaged video") }
+        if effects.isEmpty { return receivers.isEmpty ? "the server's reports show it" : "\(who)'s reports show it" }
+        return "\(who) \(Self.list(Array(effects.prefix(2))))"
+    }
+
+    static func list(_ items: [String]) -> String {
+        switch items.count {
+        case 0: ""
+        case 1: items[0]
+        default: items.dropLast().joined(separator: ", ") + " and " + items.last!
+        }
+    }
+
+    /// "from 10:04 to 10:09 UTC" (minutes for two minutes or more, else seconds), "since 10:04 UTC
+    /// (still going on)".
+    static func span(_ p: Problem) -> String {
+        let seconds = p.durationMs < 120_000
+        if p.ongoing { return "since \(clock(p.startMs, seconds: seconds)) UTC (still going on)" }
+        return "from \(clock(p.startMs, seconds: seconds)) to \(clock(p.endMs, seconds: seconds)) UTC"
+    }
+
+    /// The UTC time of day of an epoch time: "10:04" or "10:04:37".
+    static func clock(_ ms: Int64, seconds: Bool) -> String {
+        let dayMs: Int64 = 86_400_000
+        let ofDay = ((ms % dayMs) + dayMs) % dayMs / 1000
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let hm = "\(two(ofDay / 3600)):\(two(ofDay / 60 % 60))"
+        return seconds ? "\(hm):\(two(ofDay % 60))" : hm
+    }
+
+    static func whole(_ v: Double) -> String { v.isFinite ? String(Int(v.rounded())) : "?" }
+
+    /// 12.4 → "12", 0.6 → "0.6": whole percent unless that would show a small loss as 0 or 1.
+    static func percent(_ v: Double) -> String {
+        guard v.isFinite else { return "?" }
+        if v >= 2 { return String(Int(v.rounded())) }
+        return String((v * 10).rounded() / 10)
+    }
+}

@@ -1,0 +1,181 @@
+import CallscopeCore
+import Testing
+
+@Suite("Diagnosis")
+struct DiagnosisTests {
+    typealias Impairment = SyntheticCall.Impairment
+
+    /// `loss` % on what `who` sends (uplink) or receives (downlink), from 30 s to 90 s.
+    static func lossy(uplinkOf: String? = nil, downlinkOf: String? = nil, percent: Double = 12)
+        -> (String, String?, MediaKind, Int) -> Impairment {
+        { sender, receiver, _, t in
+            guard (30..<90).contains(t) else { return Impairment() }
+            if sender == uplinkOf && (receiver != nil || uplinkOf != nil) { return Impairment(lossPercent: percent) }
+            if let r = receiver, r == downlinkOf { return Impairment(lossPercent: percent) }
+            return Impairment()
+        }
+    }
+
+    @Test("a clean call is fine and blames nobody")
+    func clean() {
+        let d = Diagnosis(graph: SyntheticCall(people: ["alice", "bob", "carol"]).graph)
+        #expect(d.problems.isEmpty)
+        #expect(d.verdict == ["The call was fine: nobody had lasting packet loss, jitter, delay, frozen or choppy video."])
+    }
+
+    @Test("one sender's uplink loss blames that sender's uplink, and nobody else")
+    func uplink() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = Self.lossy(uplinkOf: "alice")
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.problems)")
+        #expect(p.participantId == "alice" && p.direction == .uplink && p.metric == .loss)
+        #expect(p.affectedParticipantIds == ["bob", "carol"] && p.affectedSenderIds == ["alice"])
+        #expect(p.severity == .severe && p.leadingFigure == 12)
+        // The window opens on the first bad sample once 3 of 5 were bad over ≥ 4 s: at 30 s.
+        #expect(p.startMs == call.time(30) && p.endMs == call.time(90))
+        #expect(d.verdict.first == "Alice's uplink lost 12 % of what Alice sent from 22:13:50 to 22:14:50 UTC; "
+            + "everyone receiving Alice heard broken audio.")
+        #expect(d.problems(of: "alice").count == 1 && d.problems(sufferedBy: "bob").count == 1 && d.problems(of: "bob").isEmpty)
+    }
+
+    @Test("one receiver's downlink loss blames that receiver's downlink")
+    func downlink() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = Self.lossy(downlinkOf: "bob")
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.problems)")
+        #expect(p.participantId == "bob" && p.direction == .downlink && p.metric == .loss)
+        #expect(p.affectedSenderIds == ["alice", "carol"])
+        #expect(d.verdict.first?.hasPrefix("Bob's downlink lost 12 % of what Bob received, from every sender,") == true)
+        #expect(d.verdict.last == "Nobody else had problems." || d.verdict.count == 1)
+    }
+
+    @Test("two impaired at once, in different directions, in a call of four: both found, the others not blamed")
+    func twoAtOnce() {
+        var call = SyntheticCall(people: ["alice", "bob", "carol", "dave"])
+        let up = Self.lossy(uplinkOf: "alice"), down = Self.lossy(downlinkOf: "bob")
+        call.impair = { s, r, k, t in SyntheticCall.combined(up(s, r, k, t), down(s, r, k, t)) }
+        let d = Diagnosis(graph: call.graph)
+        let blamed = Set(d.problems.map { "\($0.participantId ?? "-") \($0.direction.rawValue)" })
+        #expect(blamed == ["alice uplink", "bob downlink"], "\(d.verdict)")
+    }
+
+    @Test("in a call of two a bad path is not pinned on either end")
+    func callOfTwo() throws {
+        var call = SyntheticCall(people: ["alice", "bob"])
+        call.impair = Self.lossy(uplinkOf: "alice")
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1)
+        #expect(p.direction == .unknown && p.participantId == "alice" && p.otherParticipantId == "bob")
+        #expect(d.verdict.first?.contains("In a call of two this is either Alice's uplink or Bob's downlink") == true)
+    }
+
+    @Test("through an SFU, the server's own RTCP pins a sender's uplink even in a call of two")
+    func sfuUplink() throws {
+        var call = SyntheticCall(people: ["alice", "bob"])
+        call.sfu = true
+        call.impair = { s, r, _, t in r == nil && s == "alice" && (30..<90).contains(t) ? Impairment(lossPercent: 12) : Impairment() }
+        let d = Diagnosis(graph: call.graph)
+        #expect(d.problems.map(\.direction) == [.uplink] && d.problems.first?.participantId == "alice", "\(d.verdict)")
+    }
+
+    @Test("every stream through the SFU at once blames the shared path, not everyone")
+    func shared() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.sfu = true
+        call.impair = { _, r, _, t in r != nil && (30..<90).contains(t) ? Impairment(lossPercent: 15) : Impairment() }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.verdict)")
+        #expect(p.direction == .relay && p.participantId == nil)
+        #expect(d.verdict.first?.contains("they all go through the SFU") == true)
+    }
+
+    @Test("a single spike, a freeze at video start and a still screen share at 5 fps make no problem")
+    func noise() {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.kinds = [.audio, .video, .screenVideo]
+        call.sentFps = [.video: 30, .screenVideo: 5]
+        call.impair = { _, _, kind, t in
+            var i = Impairment()
+            if t == 40 { i.lossPercent = 60; i.jitterMs = 400 }
+            if kind == .video && t <= 2 { i.freezes = 1 }
+            if kind == .screenVideo { i.receivedFps = 5 }
+            return i
+        }
+        let d = Diagnosis(graph: call.graph)
+        #expect(d.problems.isEmpty, "\(d.verdict)")
+    }
+
+    @Test("a CPU-limited encoder is the sender's device")
+    func device() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = { s, r, k, t in
+            s == "carol" && r != nil && k == .video && (20..<80).contains(t) ? Impairment(limitation: .cpu) : Impairment()
+        }
+        let d = Diagnosis(graph: call.graph)
+        #expect(d.problems.map(\.direction) == [.device] && d.problems.first?.participantId == "carol", "\(d.verdict)")
+        #expect(d.verdict.first?.hasPrefix("Carol's device could not keep up") == true)
+    }
+
+    @Test("hysteresis: a problem opened at 12 % stays open at 4 % and closes only below 3.3 %")
+    func hysteresis() throws {
+        var call = SyntheticCall(people: ["alice", "bob"])
+        call.kinds = [.audio]
+        call.impair = { s, r, _, t in
+            guard s == "alice", r == "bob" else { return Impairment() }
+            return Impairment(lossPercent: (20..<40).contains(t) ? 12 : (40..<60).contains(t) ? 4 : 0)
+        }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1)
+        #expect(p.startMs == call.time(20) && p.endMs == call.time(60))
+    }
+
+    @Test("a round trip blames a participant's connection, without claiming a direction")
+    func roundTrip() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = { s, r, _, t in (s == "bob" || r == "bob") && (30..<90).contains(t) ? Impairment(extraRttMs: 600) : Impairment() }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.verdict)")
+        #expect(p.participantId == "bob" && p.direction == .unknown && p.metric == .rtt)
+        #expect(d.verdict.first?.hasPrefix("Bob's connection had a round-trip time of 640 ms") == true)
+    }
+
+    @Test("random loss, mostly repaired video and audio RTCP every third tick: still the right link, over 40 seeds",
+          arguments: [("uplink", "alice"), ("downlink", "bob")])
+    func noisy(direction: String, who: String) {
+        var right = 0
+        for seed in UInt64(1)...40 {
+            var call = SyntheticCall(people: ["alice", "bob", "carol"], seconds: 150)
+            call.seed = seed
+            call.impair = direction == "uplink" ? Self.lossy(uplinkOf: who, percent: 10) : Self.lossy(downlinkOf: who, percent: 10)
+            let d = Diagnosis(graph: call.graph)
+            let blamed = d.problems.map { "\($0.participantId ?? "-") \($0.direction.rawValue)" }
+            if blamed == ["\(who) \(direction)"] { right += 1 } else { print("seed \(seed): \(d.verdict)") }
+        }
+        #expect(right >= 38, "right in \(right) of 40")
+    }
+
+    @Test("a clean call with random 1 % loss blames nobody, over 40 seeds")
+    func noisyClean() {
+        var blamed = 0
+        for seed in UInt64(1)...40 {
+            var call = SyntheticCall(people: ["alice", "bob", "carol", "dave"], seconds: 150)
+            call.seed = seed
+            call.impair = { _, _, _, _ in Impairment(lossPercent: 1) }
+            if !Diagnosis(graph: call.graph).problems.isEmpty { blamed += 1 }
+        }
+        #expect(blamed == 0)
+    }
+
+    @Test("no statistics: nothing to judge")
+    func empty() {
+        #expect(Diagnosis(graph: CallGraph(series: [])).verdict == ["No media statistics arrived, so there is nothing to judge."])
+    }
+}
