@@ -15,6 +15,18 @@ public enum ProblemMetric: String, Sendable, Hashable, Codable, CaseIterable {
     /// The sender's encoder was held back by the CPU.
     case cpu
 
+    /// The unit of the metric's values in a problem's evidence.
+    public var unit: String {
+        switch self {
+        case .loss: "percent"
+        case .jitter, .rtt: "ms"
+        case .freezes: "ms frozen per sample"
+        case .frameRate: "received/sent"
+        case .noMedia: "packets"
+        case .bandwidth, .cpu: "kbit/s"
+        }
+    }
+
     /// `true` for the figures that say which way the media went wrong; RTT is a round trip and
     /// cannot tell an uplink from a downlink.
     public var isDirectional: Bool { self != .rtt }

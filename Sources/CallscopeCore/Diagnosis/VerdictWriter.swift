@@ -20,16 +20,11 @@ struct VerdictWriter {
             let more = problems.count - maxSentences
             lines.append(more == 1 ? "One more, smaller problem is in the list below." : "\(more) more, smaller problems are in the list below.")
         }
-        var involved = Set<String>()
-        for p in problems {
-            if let id = p.participantId { involved.insert(id) }
-            if let id = p.otherParticipantId { involved.insert(id) }
-            involved.formUnion(p.affectedParticipantIds)
-            involved.formUnion(p.affectedSenderIds)
-        }
-        let untouched = graph.participantIds.filter { !involved.contains($0) }
-        if !untouched.isEmpty, problems.allSatisfy({ $0.participantId != nil }) {
-            lines.append(untouched.count == 1 ? "\(graph.name(untouched[0])) had no problems." : "Nobody else had problems.")
+        // Those who only received bad media had no problem of their own.
+        let culprits = Set(problems.flatMap { [$0.participantId, $0.otherParticipantId].compactMap { $0 } })
+        let blameless = graph.participantIds.filter { !culprits.contains($0) }
+        if !blameless.isEmpty, problems.allSatisfy({ $0.participantId != nil }) {
+            lines.append("Nobody else had problems.")
         }
         return lines
     }

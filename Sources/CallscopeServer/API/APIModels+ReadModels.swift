@@ -14,13 +14,14 @@ extension APIModels.SessionSummaryDTO {
 }
 
 extension APIModels.SessionDTO {
-    init(_ o: SessionOverview) {
+    init(_ o: SessionOverview, diagnosis: Diagnosis) {
         let s = o.session
         self.init(sessionId: s.id, meetingId: s.meetingId, status: s.status.rawValue, initiatingTimeMs: s.initiatingMs,
                   startMs: s.startMs, startTime: APIModels.iso(s.startMs), endMs: s.endMs, endTime: APIModels.iso(s.endMs),
                   durationMs: o.durationMs, uniqueParticipants: o.uniqueParticipants,
                   participantMinutes: o.participantMinutes, errorCount: s.errorCount,
-                  services: o.services.map(APIModels.ServiceDTO.init), participants: o.participants.map(APIModels.ParticipantRowDTO.init))
+                  services: o.services.map(APIModels.ServiceDTO.init), participants: o.participants.map(APIModels.ParticipantRowDTO.init),
+                  diagnosis: APIModels.DiagnosisDTO(diagnosis, names: o.names))
     }
 }
 

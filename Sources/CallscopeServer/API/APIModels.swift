@@ -81,6 +81,7 @@ enum APIModels {
         var errorCount: Int
         var services: [ServiceDTO]
         var participants: [ParticipantRowDTO]
+        var diagnosis: DiagnosisDTO
     }
 
     struct AttemptDTO: ResponseEncodable {

@@ -45,7 +45,9 @@ struct SessionsController: Sendable {
     }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> APIModels.SessionDTO {
-        APIModels.SessionDTO(try await queries.overview(of: try await queries.session(request, context)))
+        let session = try await queries.session(request, context)
+        let overview = try await queries.overview(of: session)
+        return APIModels.SessionDTO(overview, diagnosis: try await queries.diagnosis(of: session, names: overview.names))
     }
 
     // MARK: Participants

@@ -18,13 +18,16 @@ struct SessionQueries: Sendable {
     let sliceMs: Int64
     /// "Now" for the durations of ongoing sessions and the state of share links.
     let clock: WallClock
+    /// Diagnoses already computed (``diagnosis(of:streams:names:)``), shared by every copy.
+    let diagnoses: DiagnosisCache
 
     init(store: any SessionReadStore & DashboardDataStore, limits: HealthThresholds = .default, sliceMs: Int64,
-         clock: WallClock) {
+         clock: WallClock, diagnoses: DiagnosisCache = DiagnosisCache()) {
         self.store = store
         self.limits = limits
         self.sliceMs = sliceMs
         self.clock = clock
+        self.diagnoses = diagnoses
     }
 
     // MARK: Sessions

@@ -56,14 +56,16 @@ struct SessionExportController: Sendable {
             participants.append(APIModels.ParticipantDTO(try await queries.participant(p.participantId, of: session), limits: queries.limits))
         }
         var streams: [StreamExport] = []
-        for stream in try await queries.streams(of: session) {
+        let streamInfos = try await queries.streams(of: session)
+        let diagnosis = try await queries.diagnosis(of: session, streams: streamInfos, names: overview.names)
+        for stream in streamInfos {
             streams.append(StreamExport(
                 streamId: stream.id, senderId: stream.key.senderId, receiverId: stream.key.receiverId,
                 kind: stream.key.kind.rawValue, samples: try await queries.samples(of: stream)))
         }
         let timeline = try await queries.timeline(of: session, digest: digest)
         let export = SessionExport(
-            exportedAt: APIModels.iso(queries.clock.nowMs()), session: APIModels.SessionDTO(overview), participants: participants,
+            exportedAt: APIModels.iso(queries.clock.nowMs()), session: APIModels.SessionDTO(overview, diagnosis: diagnosis), participants: participants,
             streams: streams, events: timeline.entries.map { APIModels.EventDTO($0, limits: queries.limits) },
             errors: try await queries.errors(of: session).map(APIModels.ErrorDTO.init),
             notes: try await queries.notes(of: session).map(SessionNotesController.dto))

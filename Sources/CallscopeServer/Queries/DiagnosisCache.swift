@@ -1,0 +1,44 @@
+import CallscopeCore
+
+/// The diagnoses already computed, by session, with the data they were computed from: a session's
+/// diagnosis reads every sample of it, so it is computed again only when samples were added, the
+/// limits changed, or (while the session is ongoing) at most once per `minIntervalMs`.
+actor DiagnosisCache {
+    /// What a diagnosis was computed from: when this changes, it is stale.
+    struct Version: Hashable {
+        var streams: Int
+        var samples: Int64
+        var lastMs: Int64
+        var ended: Bool
+        var limits: HealthThresholds
+    }
+
+    private struct Entry {
+        var version: Version
+        var diagnosis: Diagnosis
+        var computedMs: Int64
+    }
+
+    private var entries: [String: Entry] = [:]
+    /// Sessions kept; the least recently computed go first.
+    private let capacity: Int
+
+    init(capacity: Int = 256) { self.capacity = capacity }
+
+    /// The cached diagnosis of `sessionId` when it is still good for `version` at `nowMs`.
+    func diagnosis(_ sessionId: String, version: Version, nowMs: Int64, minIntervalMs: Int64) -> Diagnosis? {
+        guard let entry = entries[sessionId] else { return nil }
+        if entry.version == version { return entry.diagnosis }
+        // An ongoing session's samples change on every batch: recompute at most once per interval.
+        let recent = nowMs.subtracting(saturating: entry.computedMs) < minIntervalMs
+        return !version.ended && entry.version.limits == version.limits && recent ? entry.diagnosis : nil
+    }
+
+    func store(_ diagnosis: Diagnosis, for sessionId: String, version: Version, nowMs: Int64) {
+        if entries[sessionId] == nil, entries.count >= capacity,
+           let oldest = entries.min(by: { $0.value.computedMs < $1.value.computedMs })?.key {
+            entries[oldest] = nil
+        }
+        entries[sessionId] = Entry(version: version, diagnosis: diagnosis, computedMs: nowMs)
+    }
+}

@@ -1,0 +1,95 @@
+import CallscopeCore
+@testable import CallscopeServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The diagnosis through the real path: Chrome-shaped reports into `/ingest/v1`, SQLite, and
+/// `GET /api/v1/sessions/{id}`'s `diagnosis`, in the document's shape.
+@Suite("Diagnosis in the API")
+struct DiagnosisAPITests {
+    /// A mesh call of alice, bob and carol for two minutes, each receiving audio and video from
+    /// the others; what `impaired` sends loses 12 % of its packets from 30 s to 90 s.
+    static func call(impaired: String?, start: Int64) -> [String] {
+        let people = ["alice", "bob", "carol"]
+        var messages = people.enumerated().map { i, p in Messages.join(p, meeting: "diagnosis", seq: 1, ts: start + Int64(i) * 100) }
+        var seq: [String: Int64] = Dictionary(uniqueKeysWithValues: people.map { ($0, 1) })
+        var totals: [String: (packets: Int, lost: Int)] = [:]
+        for tick in 1...60 {
+            let ts = start + Int64(tick) * 2_000
+            for receiver in people {
+                for sender in people where sender != receiver {
+                    let bad = sender == impaired && (15..<45).contains(tick)
+                    var audio = totals["\(sender)>\(receiver) a"] ?? (0, 0), video = totals["\(sender)>\(receiver) v"] ?? (0, 0)
+                    audio.packets += bad ? 88 : 100
+                    audio.lost += bad ? 12 : 0
+                    video.packets += bad ? 352 : 400
+                    video.lost += bad ? 48 : 0
+                    totals["\(sender)>\(receiver) a"] = audio
+                    totals["\(sender)>\(receiver) v"] = video
+                    seq[receiver, default: 1] += 1
+                    messages.append(report(receiver, from: sender, seq: seq[receiver]!, ts: ts, tick: tick, audio: audio, video: video))
+                }
+            }
+        }
+        return messages
+    }
+
+    static func report(_ pid: String, from: String, seq: Int64, ts: Int64, tick: Int, audio: (packets: Int, lost: Int),
+                       video: (packets: Int, lost: Int)) -> String {
+        """
+        {"type":"stats","meetingId":"diagnosis","participantId":"\(pid)","seq":\(seq),"ts":\(ts),"pc":"pc-\(from)",\
+        "remoteParticipantId":"\(from)","report":[\
+        {"id":"IA","type":"inbound-rtp","kind":"audio","timestamp":\(ts),"ssrc":1,"mid":"0","bytesReceived":\(audio.packets * 120),\
+        "packetsReceived":\(audio.packets),"packetsLost":\(audio.lost),"jitter":0.004},\
+        {"id":"IV","type":"inbound-rtp","kind":"video","timestamp":\(ts),"ssrc":2,"mid":"1","bytesReceived":\(video.packets * 1100),\
+        "packetsReceived":\(video.packets),"packetsLost":\(video.lost),"jitter":0.006,"framesDecoded":\(tick * 60),\
+        "framesPerSecond":30,"frameWidth":640,"frameHeight":480}]}
+        """
+    }
+
+    func diagnosis(impaired: String?) async throws -> JSONValue {
+        let server = try TestServer()
+        defer { server.remove() }
+        return try await server.app().test(.router) { client in
+            let messages = Self.call(impaired: impaired, start: Messages.t0 - 180_000)
+            var sessionId: String?
+            for chunk in stride(from: 0, to: messages.count, by: 60) {
+                let (status, answer) = try await client.ingest("[" + messages[chunk..<min(chunk + 60, messages.count)].joined(separator: ",") + "]")
+                #expect(status == .ok, "\(answer)")
+                sessionId = sessionId ?? answer["acks"]?.array?.first?["sessionId"]?.string
+            }
+            let (status, body) = try await client.api("/api/v1/sessions/\(try #require(sessionId))")
+            #expect(status == .ok)
+            try OpenAPIContractTests.expectShape(
+                body, of: try #require(OpenAPIContractTests.document["paths"]?["/api/v1/sessions/{sessionId}"]?["get"]),
+                status: "200", "GET a diagnosed session")
+            return try #require(body["diagnosis"])
+        }
+    }
+
+    @Test("an impaired uplink is named in the API's diagnosis, with its evidence; nobody else is blamed")
+    func uplink() async throws {
+        let d = try await diagnosis(impaired: "alice")
+        let problems = try #require(d["problems"]?.array)
+        #expect(problems.count == 1, "\(d)")
+        let p = try #require(problems.first)
+        #expect(p["participantId"]?.string == "alice" && p["name"]?.string == "Alice" && p["direction"]?.string == "uplink")
+        #expect(p["metric"]?.string == "loss" && p["severity"]?.string == "severe")
+        #expect(p["affectedParticipantIds"]?.array?.compactMap(\.string) == ["bob", "carol"])
+        let evidence = try #require(p["evidence"]?.array)
+        let fromAlice = evidence.allSatisfy { $0["senderId"]?.string == "alice" && $0["side"]?.string == "receiver" }
+        #expect(evidence.count == 4 && fromAlice)
+        let verdict = (d["verdict"]?.array ?? []).compactMap(\.string)
+        #expect(verdict.first?.hasPrefix("Alice's uplink lost 12 % of what Alice sent from ") == true, "\(verdict)")
+        #expect(verdict.last == "Nobody else had problems.")
+    }
+
+    @Test("a clean call's diagnosis says it was fine")
+    func clean() async throws {
+        let d = try await diagnosis(impaired: nil)
+        #expect(d["problems"]?.array?.isEmpty == true)
+        #expect(d["verdict"]?.array?.first?.string?.hasPrefix("The call was fine") == true)
+    }
+}
