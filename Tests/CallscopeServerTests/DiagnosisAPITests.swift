@@ -10,8 +10,8 @@ import Testing
 @Suite("Diagnosis in the API")
 struct DiagnosisAPITests {
     /// A mesh call of alice, bob and carol for two minutes, each receiving audio and video from
-    /// the others; what `impaired` sends loses 12 % of its packets from 30 s to 90 s.
-    static func call(impaired: String?, start: Int64) -> [String] {
+    /// the others; what `impaired` sends loses `lostPercent` of its packets from 30 s to 90 s.
+    static func call(impaired: String?, lostPercent: Int = 12, start: Int64) -> [String] {
         let people = ["alice", "bob", "carol"]
         var messages = people.enumerated().map { i, p in Messages.join(p, meeting: "diagnosis", seq: 1, ts: start + Int64(i) * 100) }
         var seq: [String: Int64] = Dictionary(uniqueKeysWithValues: people.map { ($0, 1) })
@@ -22,10 +22,11 @@ struct DiagnosisAPITests {
                 for sender in people where sender != receiver {
                     let bad = sender == impaired && (15..<45).contains(tick)
                     var audio = totals["\(sender)>\(receiver) a"] ?? (0, 0), video = totals["\(sender)>\(receiver) v"] ?? (0, 0)
-                    audio.packets += bad ? 88 : 100
-                    audio.lost += bad ? 12 : 0
-                    video.packets += bad ? 352 : 400
-                    video.lost += bad ? 48 : 0
+                    let lost = bad ? lostPercent : 0
+                    audio.packets += 100 - lost
+                    audio.lost += lost
+                    video.packets += 400 - 4 * lost
+                    video.lost += 4 * lost
                     totals["\(sender)>\(receiver) a"] = audio
                     totals["\(sender)>\(receiver) v"] = video
                     seq[receiver, default: 1] += 1
@@ -49,18 +50,24 @@ struct DiagnosisAPITests {
         """
     }
 
+    /// Ingests the call and returns its session id.
+    static func ingestCall(impaired: String?, lostPercent: Int = 12, _ client: some TestClientProtocol) async throws -> String {
+        let messages = call(impaired: impaired, lostPercent: lostPercent, start: Messages.t0 - 180_000)
+        var sessionId: String?
+        for chunk in stride(from: 0, to: messages.count, by: 60) {
+            let (status, answer) = try await client.ingest("[" + messages[chunk..<min(chunk + 60, messages.count)].joined(separator: ",") + "]")
+            #expect(status == .ok, "\(answer)")
+            sessionId = sessionId ?? answer["acks"]?.array?.first?["sessionId"]?.string
+        }
+        return try #require(sessionId)
+    }
+
     func diagnosis(impaired: String?) async throws -> JSONValue {
         let server = try TestServer()
         defer { server.remove() }
         return try await server.app().test(.router) { client in
-            let messages = Self.call(impaired: impaired, start: Messages.t0 - 180_000)
-            var sessionId: String?
-            for chunk in stride(from: 0, to: messages.count, by: 60) {
-                let (status, answer) = try await client.ingest("[" + messages[chunk..<min(chunk + 60, messages.count)].joined(separator: ",") + "]")
-                #expect(status == .ok, "\(answer)")
-                sessionId = sessionId ?? answer["acks"]?.array?.first?["sessionId"]?.string
-            }
-            let (status, body) = try await client.api("/api/v1/sessions/\(try #require(sessionId))")
+            let sessionId = try await Self.ingestCall(impaired: impaired, client)
+            let (status, body) = try await client.api("/api/v1/sessions/\(sessionId)")
             #expect(status == .ok)
             try OpenAPIContractTests.expectShape(
                 body, of: try #require(OpenAPIContractTests.document["paths"]?["/api/v1/sessions/{sessionId}"]?["get"]),
@@ -91,5 +98,29 @@ struct DiagnosisAPITests {
         let d = try await diagnosis(impaired: nil)
         #expect(d["problems"]?.array?.isEmpty == true)
         #expect(d["verdict"]?.array?.first?.string?.hasPrefix("The call was fine") == true)
+    }
+
+    @Test("the Overview leads with the verdict, quality drops carry their cause, the sidebar tells own from suffered")
+    func pages() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            // 30 %: bob's and carol's received-video slices pool alice's stream with a clean one,
+            // so only past 20 % do they turn red and the timeline shows a quality drop.
+            let sessionId = try await Self.ingestCall(impaired: "alice", lostPercent: 30, client)
+            let cookie = try await client.signIn()
+            let (status, html, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            #expect(status == .ok)
+            let verdict = try #require(html.range(of: "<p class=\"verdict\">Alice&#39;s uplink lost 30 %")
+                ?? html.range(of: "<p class=\"verdict\">Alice&#x27;s uplink lost 30 %"), "the verdict on the Overview")
+            let fields = try #require(html.range(of: "id=\"overview-h\""))
+            #expect(verdict.lowerBound < fields.lowerBound, "the verdict comes before the Overview fields")
+            #expect(html.contains("Nobody else had problems."))
+            #expect(html.contains("cause: Alice&#39;s uplink") || html.contains("cause: Alice&#x27;s uplink"), "a quality drop's cause")
+            let (_, bob, _) = try await client.page("/sessions/\(sessionId)/participants/bob", cookie: cookie)
+            #expect(bob.contains("Suffered from others") && !bob.contains("Their own</h3>"))
+            let (_, alice, _) = try await client.page("/sessions/\(sessionId)/participants/alice", cookie: cookie)
+            #expect(alice.contains("Their own</h3>"))
+        }
     }
 }

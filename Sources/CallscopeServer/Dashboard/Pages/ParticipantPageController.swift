@@ -30,6 +30,14 @@ struct ParticipantPageController: Sendable {
         /// SVG from `HealthBar`, which escapes all text: inserted with `{{{…}}}`.
         var healthBars: [String]
         var statsURL: String
+        /// The diagnosis's problems that were this participant's own, and those they only
+        /// received from someone else's link.
+        var ownProblems: [String]
+        var sufferedProblems: [String]
+        var problemsSummary: String
+        /// Stored, not computed: Mustache reads a model's stored properties only.
+        var hasOwnProblems: Bool
+        var hasSufferedProblems: Bool
     }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -51,6 +59,9 @@ struct ParticipantPageController: Sendable {
         let commonSpan = HealthBar.span(fromMs: session.startMs, toMs: end, slices: detail.slices, sliceMs: sliceMs)
         let name = p.name ?? pid
         let unknown = "not reported"
+        let diagnosis = try await queries.diagnosis(of: session)
+        let names = diagnosis.problems.isEmpty ? [:] : try await queries.overview(of: session).names
+        let display = { (id: String) in names[id] ?? id }
         let model = Model(
             frame: scope.frame(title: "\(name) · \(session.meetingId)", user: context.user?.username, tab: "Overview",
                                livePath: "/participants/\(SessionOverviewPageController.path(pid))"),
@@ -76,8 +87,25 @@ struct ParticipantPageController: Sendable {
                 HealthBar(kind: kind, fromMs: commonSpan.from, toMs: commonSpan.to, slices: detail.slices(of: kind),
                           sliceMs: sliceMs, limits: queries.limits, participantName: name).renderBothSizes()
             },
-            statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))")
+            statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))",
+            ownProblems: diagnosis.problems(of: pid).map { Self.line($0, display) },
+            sufferedProblems: diagnosis.problems(sufferedBy: pid).map { Self.line($0, display) },
+            problemsSummary: Self.summary(diagnosis, pid, name),
+            hasOwnProblems: !diagnosis.problems(of: pid).isEmpty, hasSufferedProblems: !diagnosis.problems(sufferedBy: pid).isEmpty)
         return try templates.page("participant", model)
+    }
+
+    /// "Alice's uplink: packet loss from 2026-12-03 10:04:10 UTC for 1 min 20 s (severe)".
+    static func line(_ p: Problem, _ name: (String) -> String) -> String {
+        let span = p.ongoing ? "since \(DisplayFormat.dateTime(p.startMs))" : "from \(DisplayFormat.dateTime(p.startMs)) for \(DisplayFormat.duration(p.durationMs))"
+        return "\(p.cause(name)): \(p.metricWording) \(span) (\(p.severity.rawValue))"
+    }
+
+    static func summary(_ d: Diagnosis, _ pid: String, _ name: String) -> String {
+        let own = d.problems(of: pid).count, suffered = d.problems(sufferedBy: pid).count
+        if own == 0 && suffered == 0 { return d.problems.isEmpty ? "No lasting problems in this call." : "\(name) had no lasting problems." }
+        if own == 0 { return "Nothing was \(name)'s fault; they received bad media from someone else's link." }
+        return suffered == 0 ? "\(name)'s own link or device caused what is listed here." : "Some of it was \(name)'s own, some came from others."
     }
 }
 

@@ -3,12 +3,13 @@ import CallscopeStore
 
 extension SessionOverviewModel {
     /// The Overview page of `overview` as `scope`'s reader sees it (a share link: no actions).
-    init(_ overview: SessionOverview, scope: SessionScope, user: String?, timeline: Timeline, notice: String?,
-         notes: [SessionNote], shareLinks: [ShareLink], nowMs: Int64) {
+    init(_ overview: SessionOverview, diagnosis: Diagnosis, scope: SessionScope, user: String?, timeline: Timeline,
+         notice: String?, notes: [SessionNote], shareLinks: [ShareLink], nowMs: Int64) {
         let session = overview.session
         let canKick = !scope.readOnly && session.status == .ongoing
         self.init(
             frame: scope.frame(title: "Session \(session.meetingId)", user: user, tab: "Overview"),
+            diagnosis: DiagnosisSection(diagnosis, names: overview.names),
             fields: Self.fields(overview),
             services: overview.services.map(Service.init),
             hasServices: !overview.services.isEmpty,

@@ -27,8 +27,9 @@ enum TimelineTone: String, Sendable, MustacheCustomRenderable {
 
 extension SessionOverviewModel.Timeline {
     /// The timeline section: the entries `view` asks for, its pickers, counts and pages.
+    /// `problems`: the diagnosis's, which give each quality drop its cause.
     init(_ timeline: SessionTimeline, view: TimelineView, scope: SessionScope, overview: SessionOverview,
-         limits: HealthThresholds) {
+         limits: HealthThresholds, problems diagnosed: [Problem] = []) {
         let all = timeline.entries
         let names = overview.names
         let shown = all.filter(view.matches)
@@ -43,7 +44,7 @@ extension SessionOverviewModel.Timeline {
             : "Entries \(first + 1)–\(first + entries.count) of \(shown.count)"
         if view.show != .all || view.who != nil { summary += shown.isEmpty ? "" : " shown of \(all.count)" }
         self.init(
-            entries: entries.map { SessionOverviewModel.Entry($0, names: names, base: scope.base, limits: limits) },
+            entries: entries.map { SessionOverviewModel.Entry($0, names: names, base: scope.base, limits: limits, problems: diagnosed) },
             hasEntries: !entries.isEmpty,
             summary: summary,
             empty: all.isEmpty ? "Nothing on the timeline yet." : "Nothing of this kind on the timeline.",
@@ -62,7 +63,7 @@ extension SessionOverviewModel.Timeline {
 
 extension SessionOverviewModel.Entry {
     /// One line of the timeline: when, who, what, the detail in words, and where to look closer.
-    init(_ entry: TimelineEntry, names: [String: String], base: String, limits: HealthThresholds) {
+    init(_ entry: TimelineEntry, names: [String: String], base: String, limits: HealthThresholds, problems: [Problem] = []) {
         let who = entry.participantId.map { names[$0] ?? $0 } ?? "session"
         let time = DisplayFormat.dateTime(entry.tsMs)
         switch entry {
@@ -77,10 +78,20 @@ extension SessionOverviewModel.Entry {
         case .qualityDrop(let drop, let ongoing):
             // The participant's health bars show the drop among the rest of their call.
             self.init(tsMs: drop.startMs, time: time, who: who, what: "quality drop",
-                      detail: Self.detail(of: drop, ongoing: ongoing, limits: limits), tone: TimelineTone(entry),
+                      detail: Self.detail(of: drop, ongoing: ongoing, limits: limits) + Self.cause(of: drop, problems, names),
+                      tone: TimelineTone(entry),
                       link: .init(url: "\(base)/participants/\(SessionOverviewPageController.path(drop.participantId))",
                                   text: "Health bars", drawer: true))
         }
+    }
+
+    /// " — cause: Alice's uplink" when the diagnosis has a problem that explains the drop, " — no
+    /// lasting problem behind it" otherwise (a dip too short or too slight for the diagnosis).
+    static func cause(of drop: QualityDrop, _ problems: [Problem], _ names: [String: String]) -> String {
+        guard let p = Problem.explaining(drop.participantId, from: drop.startMs, to: drop.endMs, in: problems) else {
+            return " — no lasting problem behind it"
+        }
+        return " — cause: \(p.cause { names[$0] ?? $0 })"
     }
 
     /// "key: value, …" of a recorded event's data, keys in order.

@@ -73,6 +73,7 @@ struct SessionOverviewModel: Sendable {
     }
 
     var frame: SessionPageFrame
+    var diagnosis: DiagnosisSection
     var fields: [Field]
     var services: [Service]
     var hasServices: Bool
