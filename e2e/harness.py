@@ -22,12 +22,13 @@ def free_port():
 class Server:
     """`callscope serve` with known credentials; `extra` flags are appended (e.g. --session-timeout)."""
 
-    def __init__(self, binary, db, port, extra=(), log=None):
+    def __init__(self, binary, db, port, extra=(), log=None, host="127.0.0.1"):
         self.binary, self.db, self.port, self.extra, self.log, self.proc = binary, db, port, list(extra), log, None
+        self.host = host
 
     def start(self, timeout=30):
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--database", self.db,
+            [self.binary, "serve", "--host", self.host, "--port", str(self.port), "--database", self.db,
              "--ingest-key", INGEST_KEY, "--api-token", API_TOKEN] + self.extra,
             stdout=self.log or subprocess.DEVNULL, stderr=self.log or subprocess.PIPE)
         deadline = time.time() + timeout
@@ -36,7 +37,7 @@ class Server:
                 err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else "(see the log)"
                 raise RuntimeError(f"server exited with {self.proc.returncode}: {err}")
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1).read()
+                urllib.request.urlopen(f"http://{self.host}:{self.port}/health", timeout=1).read()
                 return
             except Exception:
                 time.sleep(0.05)

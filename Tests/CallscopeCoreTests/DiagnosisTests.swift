@@ -63,6 +63,64 @@ struct DiagnosisTests {
         #expect(blamed == ["alice uplink", "bob downlink"], "\(d.verdict)")
     }
 
+    @Test("two impaired at once: the downlink's sentence does not claim the others received the same senders fine")
+    func twoAtOnceWording() {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        let up = Self.lossy(uplinkOf: "alice"), down = Self.lossy(downlinkOf: "bob", percent: 20)
+        call.impair = { s, r, k, t in SyntheticCall.combined(up(s, r, k, t), down(s, r, k, t)) }
+        let d = Diagnosis(graph: call.graph)
+        let blamed = Set(d.problems.map { "\($0.participantId ?? "-") \($0.direction.rawValue)" })
+        #expect(blamed == ["alice uplink", "bob downlink"], "\(d.verdict)")
+        let downlink = d.verdict.first { $0.hasPrefix("Bob's downlink") }
+        #expect(downlink?.hasSuffix("UTC.") == true, "\(d.verdict)")
+    }
+
+    @Test("a downlink that delays and jitters audio: Bob's downlink, by the jitter buffer plus half the round trip")
+    func downlinkDelay() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        // 150 ms more on the way to Bob: every round trip through him grows by 150 ms, and his
+        // buffers hold 170 ms more to smooth the jitter.
+        call.impair = { s, r, _, t in
+            guard (30..<90).contains(t) else { return Impairment() }
+            if r == "bob" { return Impairment(extraRttMs: 150, extraJitterBufferMs: 170) }
+            return s == "bob" ? Impairment(extraRttMs: 150) : Impairment()
+        }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.verdict)")
+        #expect(p.participantId == "bob" && p.direction == .downlink && p.metric == .delay)
+        // (30 + 170) ms in the buffer + (40 + 150) / 2 ms of the round trip = 295 ms.
+        #expect(p.leadingFigure == 295 && p.severity == .moderate)
+        #expect(d.verdict.first?.hasPrefix("Bob's downlink delayed audio by 295 ms on the way in, from every sender,") == true,
+                "\(d.verdict)")
+        #expect(d.verdict.first?.hasSuffix("; the others received the same senders fine.") == true)
+    }
+
+    @Test("a long round trip with a quiet jitter buffer is not called a downlink delay")
+    func roundTripIsNotDelay() {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        // 400 ms round trips: half is 200 ms one way, past G.114's 150 ms, but the buffer holds
+        // 30 ms, less than half of the 230 ms, so no direction can be claimed; the RTT limit
+        // (300 ms) blames Bob's connection instead.
+        call.impair = { s, r, _, t in (s == "bob" || r == "bob") && (30..<90).contains(t) ? Impairment(extraRttMs: 360) : Impairment() }
+        let d = Diagnosis(graph: call.graph)
+        #expect(!d.problems.contains { $0.metric == .delay }, "\(d.verdict)")
+        #expect(d.problems.map(\.direction) == [.unknown] && d.problems.first?.metric == .rtt, "\(d.verdict)")
+    }
+
+    @Test("a call that ended during a problem does not say it is still going on")
+    func endedCall() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = { s, _, _, t in s == "alice" && t >= 60 ? Impairment(lossPercent: 12) : Impairment() }
+        let live = try #require(Diagnosis(graph: call.graph).problems.first)
+        #expect(live.ongoing)
+        let ended = Diagnosis(graph: call.graph, callEnded: true)
+        let p = try #require(ended.problems.first)
+        #expect(!p.ongoing && p.endMs == call.time(120))
+        #expect(ended.verdict.first?.contains("still going on") == false && ended.verdict.first?.contains(" to 22:15:20 UTC") == true,
+                "\(ended.verdict)")
+    }
+
     @Test("in a call of two a bad path is not pinned on either end")
     func callOfTwo() throws {
         var call = SyntheticCall(people: ["alice", "bob"])

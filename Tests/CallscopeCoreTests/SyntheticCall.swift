@@ -10,6 +10,8 @@ struct SyntheticCall {
         var lossPercent: Double = 0
         var jitterMs: Double = 0
         var extraRttMs: Double = 0
+        /// Added to the audio jitter buffer's 30 ms hold.
+        var extraJitterBufferMs: Double = 0
         var freezes: Int64 = 0
         var receivedFps: Double?
         var limitation: QualityLimitationReason = .none
@@ -122,6 +124,7 @@ struct SyntheticCall {
             }
             if side == .receiver {
                 s.jitterMs = 4 + imp.jitterMs
+                if !key.kind.isVideo { s.jitterBufferDelayMs = 30 + imp.extraJitterBufferMs }
                 if key.kind.isVideo {
                     s.freezeCount = tick > 0 ? imp.freezes : nil
                     s.fps = imp.receivedFps ?? sentFps[key.kind] ?? 30

@@ -1,5 +1,5 @@
 /// The mean opinion score (MOS, 1 to 4.5) of what one receiver heard: the ITU-T G.107 E-model,
-/// simplified for VoIP as Cole and Rosenbluth did (docs/quality.md §1).
+/// simplified for VoIP as Cole and Rosenbluth did (docs/quality.md §2).
 ///
 /// ```
 /// d      = rttMs / 2 + jitterBufferDelayMs                 (effective one-way latency, ms)

@@ -14,12 +14,14 @@ public struct Diagnosis: Sendable, Hashable {
         self.verdict = verdict
     }
 
-    public init(graph: CallGraph, levels: ProblemLevels = ProblemLevels()) {
+    /// `callEnded`: the session is over, so nothing is "still going on", however its last
+    /// samples looked.
+    public init(graph: CallGraph, levels: ProblemLevels = ProblemLevels(), callEnded: Bool = false) {
         let detector = SymptomDetector(levels: levels)
         let symptoms = graph.series.flatMap { detector.symptoms(of: $0, in: graph) }
         let faults = Self.absorbed(FaultLocator(graph: graph).faults(from: symptoms), within: levels.maxGapMs)
         let sharedIsRelay = graph.usesServer || !graph.relayedParticipants.isEmpty
-        problems = faults.compactMap { Self.problem($0, symptoms, sharedIsRelay: sharedIsRelay) }
+        problems = faults.compactMap { Self.problem($0, symptoms, sharedIsRelay: sharedIsRelay, callEnded: callEnded) }
             .sorted { ($1.severity, $1.durationMs, $0.startMs) < ($0.severity, $0.durationMs, $1.startMs) }
         verdict = VerdictWriter(graph: graph).sentences(problems)
     }
@@ -74,7 +76,7 @@ public struct Diagnosis: Sendable, Hashable {
 
     /// `sharedIsRelay`: the participants send through an SFU or a TURN relay, which a fault of
     /// every stream at once then points at; without one it is `unknown`.
-    static func problem(_ fault: FaultLocator.Fault, _ symptoms: [Symptom], sharedIsRelay: Bool) -> Problem? {
+    static func problem(_ fault: FaultLocator.Fault, _ symptoms: [Symptom], sharedIsRelay: Bool, callEnded: Bool = false) -> Problem? {
         let related = symptoms.filter { s in
             guard fault.edges.contains(s.edge), s.overlaps(fault.startMs, fault.endMs) || s.startMs == fault.startMs else { return false }
             switch fault.culprit {
@@ -97,7 +99,7 @@ public struct Diagnosis: Sendable, Hashable {
         }
         return Problem(participantId: participant, otherParticipantId: other, direction: direction, metric: lead.metric,
                        startMs: fault.startMs, endMs: fault.endMs,
-                       ongoing: related.contains { $0.openAtEnd && $0.endMs >= fault.endMs },
+                       ongoing: !callEnded && related.contains { $0.openAtEnd && $0.endMs >= fault.endMs },
                        severity: related.map(\.severity).max() ?? .moderate,
                        affectedParticipantIds: Array(Set(fault.edges.compactMap(\.receiverId))).sorted(),
                        affectedSenderIds: Array(Set(fault.edges.map(\.senderId))).sorted(),

@@ -1,5 +1,5 @@
 /// Whose link a set of bad streams points at: the smallest set of uplinks and downlinks that
-/// explains the streams that went bad without blaming those that stayed fine (docs/quality.md §4).
+/// explains the streams that went bad without blaming those that stayed fine (docs/quality.md §5).
 ///
 /// Time is cut where any symptom starts or ends; in each piece every edge of the call graph is bad
 /// (some symptom on it) or fine (active, no symptom). A sender's uplink is blamed when at least two

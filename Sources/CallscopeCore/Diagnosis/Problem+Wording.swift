@@ -20,6 +20,7 @@ extension Problem {
         switch metric {
         case .loss: "packet loss"
         case .jitter: "jitter"
+        case .delay: "delayed audio"
         case .rtt: "round-trip time"
         case .freezes: "frozen video"
         case .frameRate: "choppy video"

@@ -3,6 +3,9 @@ public enum ProblemMetric: String, Sendable, Hashable, Codable, CaseIterable {
     /// Packets lost, in percent of those sent (sender side, from RTCP) or expected (receiver side).
     case loss
     case jitter
+    /// Audio's estimated one-way delay at its receiver: half the round trip plus the time spent
+    /// in the jitter buffer (receiver side).
+    case delay
     case rtt
     /// Video freezes (receiver side), judged by the time frozen.
     case freezes
@@ -19,7 +22,7 @@ public enum ProblemMetric: String, Sendable, Hashable, Codable, CaseIterable {
     public var unit: String {
         switch self {
         case .loss: "percent"
-        case .jitter, .rtt: "ms"
+        case .jitter, .delay, .rtt: "ms"
         case .freezes: "ms frozen per sample"
         case .frameRate: "received/sent"
         case .noMedia: "packets"
@@ -40,9 +43,10 @@ public enum ProblemMetric: String, Sendable, Hashable, Codable, CaseIterable {
         case .bandwidth: 2
         case .freezes: 3
         case .frameRate: 4
-        case .jitter: 5
-        case .rtt: 6
-        case .cpu: 7
+        case .delay: 5
+        case .jitter: 6
+        case .rtt: 7
+        case .cpu: 8
         }
     }
 }
@@ -56,7 +60,7 @@ public enum ProblemSeverity: String, Sendable, Hashable, Codable, Comparable {
 }
 
 /// When a figure opens, keeps and closes a problem, from the project's health limits
-/// (docs/quality.md §3). A figure opens a problem when it leaves the good range, and the problem
+/// (docs/quality.md §4). A figure opens a problem when it leaves the good range, and the problem
 /// closes only when the figure is back well inside it (two thirds of the good limit): a value
 /// hovering at the limit does not open and close a problem on every tick.
 public struct ProblemLevels: Sendable, Hashable {
@@ -91,6 +95,9 @@ public struct ProblemLevels: Sendable, Hashable {
     public var loss: Band { band(good: limits.lossGoodPercent, poor: limits.lossModeratePercent) }
     public var jitter: Band { band(good: limits.jitterGoodMs, poor: limits.jitterModerateMs) }
     public var rtt: Band { band(good: limits.rttGoodMs, poor: limits.rttModerateMs) }
+    /// Audio's one-way delay, mouth to ear less the codec and the devices: ITU-T G.114 finds up to
+    /// 150 ms transparent to most conversations and more than 400 ms unacceptable for planning.
+    public var delay = Band(open: 150, close: 100, severe: 400)
 
     /// Received / sent frame rate: below `open` opens, at or above `close` clears, below
     /// `severe` is severe. From the FPS limits: 8 of 15 fps is poor, so half the sent rate opens.

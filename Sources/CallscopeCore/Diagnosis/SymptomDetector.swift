@@ -1,5 +1,5 @@
 /// Finds the symptoms of one stream side: stretches where a figure stayed bad, not single spikes
-/// (docs/quality.md §3).
+/// (docs/quality.md §4).
 ///
 /// A symptom opens when `badInWindow` of the last `window` judged samples are bad and those bad
 /// samples span at least `minSpanMs`; it starts at the first of them. It closes at the first of

@@ -6,7 +6,7 @@ struct SymptomJudgement {
     var clear: Bool
 }
 
-/// The metrics judged on each side of a stream, and how (docs/quality.md §3).
+/// The metrics judged on each side of a stream, and how (docs/quality.md §4).
 struct SymptomRule {
     var metric: ProblemMetric
     var warmupMs: Int64
@@ -22,6 +22,7 @@ struct SymptomRule {
         switch series.side {
         case .receiver:
             rules.append(banded(.jitter, levels.jitter, levels) { $0.jitterMs })
+            if key.kind == .audio { rules.append(delay(key, graph, levels)) }
             if key.kind.isVideo {
                 rules.append(freezes(levels))
                 rules.append(frameRate(key, graph, levels))
@@ -54,6 +55,27 @@ struct SymptomRule {
                     severe: { median, _, _ in median > band.severe }) { sample in
             guard let v = value(sample), v.isFinite else { return nil }
             return SymptomJudgement(value: v, bad: v > band.open, clear: v < band.close)
+        }
+    }
+
+    /// Audio's one-way delay as its receiver lives it: the jitter buffer's average hold over the
+    /// interval plus half the round trip (the receiver's own RTT, else the one its sender measured
+    /// on the same stream). A downlink that delays and jitters packets fills the buffer, which a
+    /// round trip below the RTT limit does not show.
+    ///
+    /// Only the buffer's part has a direction (it waits for what arrives late on the way in); half
+    /// a round trip is a guess at either way. So a sample is bad only when the buffer holds at
+    /// least half of the delay, and clear when it holds less than a third: a long round trip
+    /// with a quiet buffer is the RTT rule's, which blames a connection, not a downlink.
+    static func delay(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
+        let band = levels.delay
+        return SymptomRule(metric: .delay, warmupMs: levels.warmupMs, higherIsWorse: true,
+                           severe: { median, _, _ in median > band.severe }) { sample in
+            guard let buffered = sample.jitterBufferDelayMs, buffered.isFinite, buffered >= 0 else { return nil }
+            let rtt = sample.rttMs ?? graph.senderSample(for: key, near: sample.tsMs)?.rttMs
+            let oneWay = buffered + max(0, rtt.flatMap { $0.isFinite ? $0 : nil } ?? 0) / 2
+            return SymptomJudgement(value: oneWay, bad: oneWay > band.open && buffered * 2 >= oneWay,
+                                    clear: oneWay < band.close || buffered * 3 < oneWay)
         }
     }
 

@@ -15,7 +15,7 @@ struct VerdictWriter {
         guard !problems.isEmpty else {
             return ["The call was fine: nobody had lasting packet loss, jitter, delay, frozen or choppy video."]
         }
-        var lines = problems.prefix(maxSentences).map(sentence)
+        var lines = problems.prefix(maxSentences).map { sentence($0, among: problems) }
         if problems.count > maxSentences {
             let more = problems.count - maxSentences
             lines.append(more == 1 ? "One more, smaller problem is in the list below." : "\(more) more, smaller problems are in the list below.")
@@ -29,7 +29,9 @@ struct VerdictWriter {
         return lines
     }
 
-    func sentence(_ p: Problem) -> String {
+    /// `problems`: the call's others, for what they say about this one (whether the others
+    /// received the same senders fine).
+    func sentence(_ p: Problem, among problems: [Problem] = []) -> String {
         let when = Self.span(p)
         guard let id = p.participantId else { return shared(p, when) }
         let who = graph.name(id)
@@ -39,13 +41,17 @@ struct VerdictWriter {
         case .downlink:
             let senders = p.affectedSenderIds.filter { $0 != id }
             let from = senders.count >= 2 ? ", from every sender," : ""
-            return "\(who)'s downlink \(figure(p, subject: who, sent: false))\(from) \(when); "
-                + "the others received the same senders fine."
+            let head = "\(who)'s downlink \(figure(p, subject: who, sent: false))\(from) \(when)"
+            return othersReceivedFine(p, among: problems) ? head + "; the others received the same senders fine." : head + "."
         case .device:
             let kbps = p.leadingFigure.map { " (sending \(Self.whole($0)) kbit/s)" } ?? ""
             return "\(who)'s device could not keep up \(when): the video encoder was limited by the CPU\(kbps)."
         case .unknown, .relay:
             if let other = p.otherParticipantId { return path(p, from: id, to: other, when) }
+            if p.metric != .rtt {
+                return "\(who)'s media to the server \(figure(p, subject: who, sent: true)) \(when); "
+                    + "without other receivers of it the statistics cannot tell \(who)'s uplink from the server's side."
+            }
             return connection(p, who, when)
         }
     }
@@ -82,6 +88,16 @@ struct VerdictWriter {
 
     // MARK: pieces
 
+    /// No other problem at the same time touched another receiver of the same senders.
+    private func othersReceivedFine(_ p: Problem, among problems: [Problem]) -> Bool {
+        let senders = Set(p.affectedSenderIds)
+        return !problems.contains { q in
+            q != p && q.startMs < p.endMs && p.startMs < q.endMs
+                && !senders.isDisjoint(with: q.affectedSenderIds)
+                && q.affectedParticipantIds.contains { $0 != p.participantId }
+        }
+    }
+
     /// "lost 12 % of what Bob sent", "had jitter of 80 ms", …
     private func figure(_ p: Problem, subject: String, sent: Bool) -> String {
         let v = p.leadingFigure ?? 0
@@ -89,6 +105,7 @@ struct VerdictWriter {
         switch p.metric {
         case .loss: return "lost \(Self.percent(v)) % of \(whose)"
         case .jitter: return "had jitter of \(Self.whole(v)) ms"
+        case .delay: return "delayed audio by \(Self.whole(v)) ms on the way in"
         case .rtt: return "had a round-trip time of \(Self.whole(v)) ms"
         case .freezes: return subject.isEmpty ? "froze" : "froze the video \(subject) \(sent ? "sent" : "received")"
         case .frameRate: return "delivered video at \(Self.whole(v * 100)) % of the frame rate sent"
@@ -112,7 +129,11 @@ struct VerdictWriter {
         if received.contains(where: { $0.metric == .loss && !$0.key.kind.isVideo }) { effects.append("heard broken audio") }
         if received.contains(where: { $0.metric == .jitter }) && effects.isEmpty { effects.append("got uneven, delayed media") }
         if effects.isEmpty && received.contains(where: { $0.metric == .loss }) { effects.append("got damaged video") }
-        if effects.isEmpty { return receivers.isEmpty ? "the server's reports show it" : "\(who)'s reports show it" }
+        if effects.isEmpty {
+            if receivers.isEmpty { return "the server's reports show it" }
+            if p.metric == .bandwidth { return "\(who) got less detailed video" }
+            return received.isEmpty ? "the reports \(who) sent back show it" : "\(who) measured it"
+        }
         return "\(who) \(Self.list(Array(effects.prefix(2))))"
     }
 

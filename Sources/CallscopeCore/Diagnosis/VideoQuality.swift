@@ -1,6 +1,6 @@
 /// A score from 1 (unwatchable) to 5 (as sent) of what one receiver saw, judged against what the
 /// sender chose to send, not against an ideal: a still screen share at 5 fps scores 5
-/// (docs/quality.md §2).
+/// (docs/quality.md §3).
 ///
 /// ```
 /// resolution = min(1, √(received pixels / sent pixels))      (1 when either is unknown)

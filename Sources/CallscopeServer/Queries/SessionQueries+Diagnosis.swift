@@ -17,7 +17,7 @@ extension SessionQueries {
             return cached
         }
         let graph = try await callGraph(of: session, streams: streams, names: names)
-        let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits))
+        let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended)
         await diagnoses.store(diagnosis, for: session.id, version: version, nowMs: now)
         return diagnosis
     }
