@@ -72,8 +72,8 @@ struct SymptomRule {
         return SymptomRule(metric: .delay, warmupMs: levels.warmupMs, higherIsWorse: true,
                            severe: { median, _, _ in median > band.severe }) { sample in
             guard let buffered = sample.jitterBufferDelayMs, buffered.isFinite, buffered >= 0 else { return nil }
-            let rtt = sample.rttMs ?? graph.senderSample(for: key, near: sample.tsMs)?.rttMs
-            let oneWay = buffered + max(0, rtt.flatMap { $0.isFinite ? $0 : nil } ?? 0) / 2
+            let rtt = sample.rttMs ?? graph.senderSample(for: key, near: sample.tsMs)?.rttMs ?? 0
+            let oneWay = buffered + (rtt.isFinite ? max(0, rtt) / 2 : 0)
             return SymptomJudgement(value: oneWay, bad: oneWay > band.open && buffered * 2 >= oneWay,
                                     clear: oneWay < band.close || buffered * 3 < oneWay)
         }
