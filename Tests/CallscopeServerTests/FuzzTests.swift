@@ -367,7 +367,7 @@ enum FuzzRoutes {
     static func randomPOST(seeds: FuzzSeeds, rng: inout FuzzRandom) -> Post {
         let s = seeds.sessionId
         let value = { (rng: inout FuzzRandom) in formEncoded(rng.pick(FuzzMessages.strings + FuzzRoutes.queryValues)) }
-        switch rng.int(0...7) {
+        switch rng.int(0...8) {
         case 0: return Post(label: "/login", path: "/login", body: "username=\(value(&rng))&password=\(value(&rng))&next=\(value(&rng))")
         case 1: return Post(label: "/sessions/:id/notes", path: "/sessions/\(s)/notes", body: "text=\(value(&rng))")
         case 2: return Post(label: "/sessions/:id/share", path: "/sessions/\(s)/share", body: "days=\(value(&rng))")
@@ -381,6 +381,8 @@ enum FuzzRoutes {
                             body: rng.pick([#"{"service":"recording","action":"started","ts":1e300}"#, #"{"service":"hls","action":"stopped"}"#,
                                             #"{"service":"x"}"#, "[]", #"{"service":"rtmp","action":"started","ts":-1}"#]),
                             contentType: "application/json", useToken: true)
+        case 7: return Post(label: "/settings/projects/:id/thresholds", path: "/settings/projects/\(rng.pick(["default", "ghost"]))/thresholds",
+                            body: "\(rng.pick(HealthThresholds.fields).name)=\(value(&rng))&rttGoodMs=\(value(&rng))")
         default: return Post(label: "/login (form garbage)", path: "/login", body: value(&rng), contentType: rng.pick(["text/plain", "application/json", ""]))
         }
     }

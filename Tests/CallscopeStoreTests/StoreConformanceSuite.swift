@@ -77,6 +77,19 @@ struct StoreConformanceSuite: Sendable {
         try await store.createProject(restricted)
         #expect(try await store.project(ingestKey: "ik_shop") == restricted)
 
+        var strict = HealthThresholds.default
+        strict.rttGoodMs = 150
+        strict.lossGoodPercent = 2
+        #expect(try await store.setThresholds(projectId: "p2", thresholds: strict))
+        #expect(try await store.project(ingestKey: "ik_mobile")?.thresholds == strict)
+        #expect(try await store.project(ingestKey: "ik_web")?.thresholds == .default, "other projects keep the defaults")
+        #expect(try await store.setThresholds(projectId: "p9", thresholds: strict) == false, "unknown project")
+        #expect(try await store.setThresholds(projectId: "p2", thresholds: .default))
+        #expect(try await store.project(ingestKey: "ik_mobile")?.thresholds == .default)
+        let judged = Project(id: "p5", name: "Kiosk", ingestKey: "ik_kiosk", createdMs: 600, thresholds: strict)
+        try await store.createProject(judged)
+        #expect(try await store.project(ingestKey: "ik_kiosk") == judged)
+
         #expect(try await store.apiTokens() == [])
         let scoped = APIToken(tokenHash: "hash-1", name: "ci", projectId: "p1", createdMs: 5000)
         let global = APIToken(tokenHash: "hash-2", name: "admin script", projectId: nil, createdMs: 4000)

@@ -100,7 +100,8 @@ public struct ProblemLevels: Sendable, Hashable {
     public var delay = Band(open: 150, close: 100, severe: 400)
 
     /// Received / sent frame rate: below `open` opens, at or above `close` clears, below
-    /// `severe` is severe. From the FPS limits: 8 of 15 fps is poor, so half the sent rate opens.
+    /// `severe` is severe. From the FPS limits: below 8 of 15 fps is poor, so receiving under
+    /// 8/15 of the sent rate opens.
     public var frameRateRatio: Band {
         let poor = limits.fpsGood > 0 ? limits.fpsPoor / limits.fpsGood : 0.5
         return Band(open: max(0.1, min(0.9, poor)), close: max(0.1, min(0.95, poor * 1.5)), severe: max(0.05, poor / 2))

@@ -60,13 +60,14 @@ struct SessionsController: Sendable {
     @Sendable func participant(_ request: Request, context: AppRequestContext) async throws -> APIModels.ParticipantDTO {
         let session = try await queries.session(request, context)
         let detail = try await queries.participant(try context.parameters.require("participantId"), of: session)
-        return APIModels.ParticipantDTO(detail, limits: queries.limits)
+        return APIModels.ParticipantDTO(detail, limits: try await queries.limits(of: session))
     }
 
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.KindHealthDTO> {
         let session = try await queries.session(request, context)
         let health = try await queries.health(of: session, participantId: QueryReader(request).string("participantId"))
-        return .init(items: health.map { APIModels.KindHealthDTO($0, limits: queries.limits) })
+        let limits = try await queries.limits(of: session)
+        return .init(items: health.map { APIModels.KindHealthDTO($0, limits: limits) })
     }
 
     // MARK: Streams, errors, events
@@ -97,7 +98,8 @@ struct SessionsController: Sendable {
     @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.EventDTO> {
         let session = try await queries.session(request, context)
         let timeline = try await queries.timeline(of: session, participantId: QueryReader(request).string("participantId"))
-        return .init(items: timeline.entries.map { APIModels.EventDTO($0, limits: queries.limits) })
+        let limits = try await queries.limits(of: session)
+        return .init(items: timeline.entries.map { APIModels.EventDTO($0, limits: limits) })
     }
 }
 

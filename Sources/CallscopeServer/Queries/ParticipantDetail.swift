@@ -36,6 +36,7 @@ extension SessionQueries {
             throw APIError.notFound("participant \(pid)", field: "participantId")
         }
         let slices = try await store.healthSlices(sessionId: session.id, participantId: pid).sorted { $0.startMs < $1.startMs }
+        let limits = try await limits(of: session)
         return ParticipantDetail(session: session, participant: p, slices: slices,
                                  summaries: HealthSummary.summaries(of: slices, limits: limits),
                                  totalDurationMs: p.durationMs(nowMs: endOrNowMs(of: session)))
@@ -44,6 +45,7 @@ extension SessionQueries {
     /// Every participant's health per kind they had (or one participant's), by participant id.
     func health(of session: Session, participantId: String?) async throws -> [KindHealth] {
         let slices = try await store.healthSlices(sessionId: session.id, participantId: participantId)
+        let limits = try await limits(of: session)
         let byParticipant = Dictionary(grouping: slices, by: \.participantId)
         return byParticipant.keys.sorted().flatMap { pid in
             let byKind = Dictionary(grouping: byParticipant[pid] ?? [], by: \.kind)

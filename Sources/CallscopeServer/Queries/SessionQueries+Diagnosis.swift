@@ -7,6 +7,7 @@ extension SessionQueries {
     /// per half health slice, so live views follow within one slice.
     func diagnosis(of session: Session, streams known: [StreamInfo]? = nil, names: [String: String]? = nil) async throws
         -> Diagnosis {
+        let limits = try await limits(of: session)
         let streams = if let known { known } else { try await store.streams(sessionId: session.id) }
         let version = DiagnosisCache.Version(
             streams: streams.count,

@@ -12,8 +12,8 @@ import CallscopeStore
 /// ```
 struct SessionQueries: Sendable {
     let store: any SessionReadStore & DashboardDataStore
-    /// How health slices are coloured.
-    let limits: HealthThresholds
+    /// How each project's sessions are coloured and diagnosed.
+    let projectLimits: ProjectLimits
     /// Length of a health slice, as ingest cuts them (`ServerConfiguration.healthSliceMs`).
     let sliceMs: Int64
     /// "Now" for the durations of ongoing sessions and the state of share links.
@@ -21,10 +21,10 @@ struct SessionQueries: Sendable {
     /// Diagnoses already computed (``diagnosis(of:streams:names:)``), shared by every copy.
     let diagnoses: DiagnosisCache
 
-    init(store: any SessionReadStore & DashboardDataStore, limits: HealthThresholds = .default, sliceMs: Int64,
+    init(store: any SessionReadStore & DashboardDataStore, limits: ProjectLimits, sliceMs: Int64,
          clock: WallClock, diagnoses: DiagnosisCache = DiagnosisCache()) {
         self.store = store
-        self.limits = limits
+        self.projectLimits = limits
         self.sliceMs = sliceMs
         self.clock = clock
         self.diagnoses = diagnoses
@@ -58,13 +58,24 @@ struct SessionQueries: Sendable {
         try await store.sessions(query)
     }
 
-    /// Each listed session's health, in one store read.
+    /// The limits `session` is coloured and diagnosed with: its project's.
+    func limits(of session: Session) async throws -> HealthThresholds {
+        try await projectLimits.limits(projectId: session.projectId)
+    }
+
+    /// Each listed session's health, in one store read per project among them.
     func healthDigests(of sessions: [SessionSummary]) async throws -> [String: HealthDigest] {
-        try await store.healthDigests(sessionIds: sessions.map(\.session.id), limits: limits, sliceMs: sliceMs)
+        var digests: [String: HealthDigest] = [:]
+        for (projectId, ofProject) in Dictionary(grouping: sessions, by: \.session.projectId) {
+            let limits = try await projectLimits.limits(projectId: projectId)
+            digests.merge(try await store.healthDigests(sessionIds: ofProject.map(\.session.id), limits: limits, sliceMs: sliceMs),
+                          uniquingKeysWith: { a, _ in a })
+        }
+        return digests
     }
 
     func healthDigest(of session: Session) async throws -> HealthDigest {
-        try await store.healthDigest(sessionId: session.id, limits: limits, sliceMs: sliceMs)
+        try await store.healthDigest(sessionId: session.id, limits: try await limits(of: session), sliceMs: sliceMs)
     }
 
     /// The services (recording, HLS, RTMP) a session used, as started and stopped.

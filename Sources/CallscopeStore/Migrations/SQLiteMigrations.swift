@@ -10,6 +10,7 @@ enum SQLiteMigrations {
         migrator.registerMigration(Migration002_AllowedOrigins.identifier, migrate: Migration002_AllowedOrigins.migrate)
         migrator.registerMigration(Migration003_Dashboard.identifier, migrate: Migration003_Dashboard.migrate)
         migrator.registerMigration(Migration004_SentLoss.identifier, migrate: Migration004_SentLoss.migrate)
+        migrator.registerMigration(Migration005_ProjectThresholds.identifier, migrate: Migration005_ProjectThresholds.migrate)
         return migrator
     }
 }

@@ -71,6 +71,9 @@ extension ComposedStore {
     public func setAllowedOrigins(projectId: String, origins: [String]) async throws -> Bool {
         try await credentials.setAllowedOrigins(projectId: projectId, origins: origins)
     }
+    public func setThresholds(projectId: String, thresholds: HealthThresholds) async throws -> Bool {
+        try await credentials.setThresholds(projectId: projectId, thresholds: thresholds)
+    }
     public func addAPIToken(_ token: APIToken) async throws { try await credentials.addAPIToken(token) }
     public func apiToken(hash: String) async throws -> APIToken? { try await credentials.apiToken(hash: hash) }
     public func apiTokens() async throws -> [APIToken] { try await credentials.apiTokens() }

@@ -1,3 +1,5 @@
+import CallscopeCore
+
 /// Who may send and who may read: projects with their ingest keys and allowed origins, API
 /// tokens, dashboard users and their signed-in browsers. Secrets are kept as SHA-256 (tokens) or
 /// bcrypt (passwords) hashes only.
@@ -10,6 +12,9 @@ public protocol CredentialStore: Sendable {
     /// Replaces the origins whose pages may send to the project's ingest endpoints (empty: any).
     /// Returns false when there is no such project.
     func setAllowedOrigins(projectId: String, origins: [String]) async throws -> Bool
+    /// Replaces the limits the project's sessions are coloured and diagnosed with. Returns false
+    /// when there is no such project.
+    func setThresholds(projectId: String, thresholds: HealthThresholds) async throws -> Bool
     /// Stores a token by its SHA-256 hash; the token itself is never stored.
     func addAPIToken(_ token: APIToken) async throws
     func apiToken(hash: String) async throws -> APIToken?

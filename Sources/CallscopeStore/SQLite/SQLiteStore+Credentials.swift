@@ -1,4 +1,5 @@
 import CallscopeCore
+import Foundation
 import GRDB
 
 /// Projects, their ingest keys, and API tokens: few rows, read on every request that
@@ -7,9 +8,12 @@ extension SQLiteStore {
     public func createProject(_ project: Project) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT INTO project (id, name, ingest_key, created_ms, allowed_origins) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                INSERT INTO project (id, name, ingest_key, created_ms, allowed_origins, thresholds)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
                 arguments: [project.id, project.name, project.ingestKey, project.createdMs,
-                            Self.originList(project.allowedOrigins)])
+                            Self.originList(project.allowedOrigins), try Self.thresholdsText(project.thresholds)])
         }
     }
 
@@ -30,6 +34,14 @@ extension SQLiteStore {
         try await pool.write { db in
             try db.execute(sql: "UPDATE project SET allowed_origins = ? WHERE id = ?",
                            arguments: [Self.originList(origins), projectId])
+            return db.changesCount > 0
+        }
+    }
+
+    public func setThresholds(projectId: String, thresholds: HealthThresholds) async throws -> Bool {
+        let text = try Self.thresholdsText(thresholds)
+        return try await pool.write { db in
+            try db.execute(sql: "UPDATE project SET thresholds = ? WHERE id = ?", arguments: [text, projectId])
             return db.changesCount > 0
         }
     }
@@ -59,7 +71,23 @@ extension SQLiteStore {
     static func project(_ row: Row) -> Project {
         let origins: String = row["allowed_origins"]
         return Project(id: row["id"], name: row["name"], ingestKey: row["ingest_key"], createdMs: row["created_ms"],
-                       allowedOrigins: origins.split(separator: "\n").map(String.init))
+                       allowedOrigins: origins.split(separator: "\n").map(String.init),
+                       thresholds: thresholds(row["thresholds"]))
+    }
+
+    /// The defaults are stored as the empty string, so that a project that never changed its
+    /// limits follows a change of the defaults.
+    static func thresholdsText(_ thresholds: HealthThresholds) throws -> String {
+        thresholds == .default ? "" : String(decoding: try JSONEncoder().encode(thresholds), as: UTF8.self)
+    }
+
+    /// Limits written by this code always decode; anything else (an edited file) falls back to
+    /// the defaults rather than making the project unreadable, and every limit is validated again.
+    static func thresholds(_ text: String) -> HealthThresholds {
+        guard !text.isEmpty, let decoded = try? JSONDecoder().decode(HealthThresholds.self, from: Data(text.utf8)),
+              (try? decoded.validateOrder()) != nil
+        else { return .default }
+        return decoded
     }
 
     /// Origins never contain a line break, so one per line is an unambiguous encoding.

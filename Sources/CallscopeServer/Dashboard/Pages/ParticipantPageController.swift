@@ -51,6 +51,7 @@ struct ParticipantPageController: Sendable {
     @Sendable func sidebar(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try await SessionScope.resolve(request, context, queries: queries)
         let session = scope.session
+        let limits = try await queries.limits(of: session)
         let pid = try context.parameters.require("participantId")
         let detail = try await queries.participant(pid, of: session)
         let p = detail.participant, client = p.client
@@ -85,7 +86,7 @@ struct ParticipantPageController: Sendable {
             healthBars: [MediaKind.audio, .video, .screenAudio, .screenVideo].map { kind in
                 // One time axis for the four bars: the session, widened to every kind's slices.
                 HealthBar(kind: kind, fromMs: commonSpan.from, toMs: commonSpan.to, slices: detail.slices(of: kind),
-                          sliceMs: sliceMs, limits: queries.limits, participantName: name).renderBothSizes()
+                          sliceMs: sliceMs, limits: limits, participantName: name).renderBothSizes()
             },
             statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))",
             ownProblems: diagnosis.problems(of: pid).map { Self.line($0, display) },

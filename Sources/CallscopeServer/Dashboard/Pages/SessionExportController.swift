@@ -51,9 +51,10 @@ struct SessionExportController: Sendable {
         let session = try await queries.session(request, context)
         let digest = try await queries.healthDigest(of: session)
         let overview = try await queries.overview(of: session, digest: digest)
+        let limits = try await queries.limits(of: session)
         var participants: [APIModels.ParticipantDTO] = []
         for p in overview.participants {
-            participants.append(APIModels.ParticipantDTO(try await queries.participant(p.participantId, of: session), limits: queries.limits))
+            participants.append(APIModels.ParticipantDTO(try await queries.participant(p.participantId, of: session), limits: limits))
         }
         var streams: [StreamExport] = []
         let streamInfos = try await queries.streams(of: session)
@@ -66,7 +67,7 @@ struct SessionExportController: Sendable {
         let timeline = try await queries.timeline(of: session, digest: digest)
         let export = SessionExport(
             exportedAt: APIModels.iso(queries.clock.nowMs()), session: APIModels.SessionDTO(overview, diagnosis: diagnosis), participants: participants,
-            streams: streams, events: timeline.entries.map { APIModels.EventDTO($0, limits: queries.limits) },
+            streams: streams, events: timeline.entries.map { APIModels.EventDTO($0, limits: limits) },
             errors: try await queries.errors(of: session).map(APIModels.ErrorDTO.init),
             notes: try await queries.notes(of: session).map(SessionNotesController.dto))
         let data = try APIModels.encoder.encode(export)

@@ -37,7 +37,7 @@ struct SessionOverviewPageController: Sendable {
         let model = SessionOverviewModel(
             overview, diagnosis: diagnosis, scope: scope, user: context.user?.username,
             timeline: .init(timeline, view: TimelineView(request.uri.queryParameters), scope: scope, overview: overview,
-                            limits: queries.limits, problems: diagnosis.problems),
+                            limits: try await queries.limits(of: session), problems: diagnosis.problems),
             notice: notice, notes: notes, shareLinks: links, nowMs: now)
         return try templates.page("session-overview", model)
     }

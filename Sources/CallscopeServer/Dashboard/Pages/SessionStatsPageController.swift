@@ -37,6 +37,7 @@ struct SessionStatsPageController: Sendable {
     @Sendable func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try await SessionScope.resolve(request, context, queries: queries)
         let session = scope.session
+        let limits = try await queries.limits(of: session)
         let q = request.uri.queryParameters
         let people = try await queries.participants(of: session)
         let names = Dictionary(people.map { ($0.participantId, $0.name ?? $0.participantId) }, uniquingKeysWith: { a, _ in a })
@@ -72,7 +73,7 @@ struct SessionStatsPageController: Sendable {
             let receiverName = stream.key.receiverId.map { names[$0] ?? $0 } ?? "the SFU's receivers"
             charts = ChartMetric.metrics(for: kind).map { metric in
                 MetricChart(metric: metric, fromMs: fromMs, toMs: toMs, samples: samples, senderName: senderName,
-                            receiverName: receiverName, limits: queries.limits,
+                            receiverName: receiverName, limits: limits,
                             subject: "\(senderName) → \(receiverName), \(kind.displayName)").renderBothSizes()
             }
         }
