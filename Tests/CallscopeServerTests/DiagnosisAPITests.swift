@@ -93,6 +93,43 @@ struct DiagnosisAPITests {
         #expect(verdict.last == "Nobody else had problems.")
     }
 
+    @Test("an error reported during the problem is tied to it; one outside every problem is told on its own")
+    func incidents() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let sessionId = try await Self.ingestCall(impaired: "alice", client)
+            let start = Messages.t0 - 180_000
+            // Alice's uplink is bad from 30 s to 90 s; her client reports a TURN server that
+            // stopped answering at 40 s, and Carol's an ICE failure at 115 s.
+            let errors = """
+            [{"type":"error","meetingId":"diagnosis","participantId":"alice","seq":500,"ts":\(start + 40_000),\
+            "code":"turn-error","message":"701 ","data":{"url":"turn:turn.example.com:3478","errorCode":701}},\
+            {"type":"error","meetingId":"diagnosis","participantId":"carol","seq":500,"ts":\(start + 115_000),\
+            "code":"ice-failed","message":"ICE connection failed"}]
+            """
+            let (status, answer) = try await client.ingest(errors)
+            #expect(status == .ok, "\(answer)")
+            let (_, body) = try await client.api("/api/v1/sessions/\(sessionId)")
+            try OpenAPIContractTests.expectShape(
+                body, of: try #require(OpenAPIContractTests.document["paths"]?["/api/v1/sessions/{sessionId}"]?["get"]),
+                status: "200", "GET a diagnosed session with incidents")
+            let d = try #require(body["diagnosis"])
+            let tied = try #require(d["problems"]?.array?.first?["incidents"]?.array?.first)
+            #expect(tied["code"]?.string == "turn-error" && tied["title"]?.string == "TURN server unreachable")
+            #expect(tied["category"]?.string == "relay" && tied["participantId"]?.string == "alice")
+            #expect(tied["suggestedFix"]?.string?.isEmpty == false)
+            #expect(d["incidents"]?.array?.map { $0["code"]?.string } == ["ice-failed"])
+            let verdict = (d["verdict"]?.array ?? []).compactMap(\.string)
+            #expect(verdict.contains { $0.hasPrefix("At the same time Alice's client reported: TURN server unreachable") }, "\(verdict)")
+            #expect(verdict.last?.hasPrefix("Carol's client reported: connection failed (ICE)") == true, "\(verdict)")
+            let cookie = try await client.signIn()
+            let (_, html, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            #expect(html.contains("Reported meanwhile") && html.contains("Alice: TURN server unreachable"))
+            #expect(html.contains("Also reported") && html.contains("What to do: Usually a firewall"))
+        }
+    }
+
     @Test("a clean call's diagnosis says it was fine")
     func clean() async throws {
         let d = try await diagnosis(impaired: nil)

@@ -1,5 +1,6 @@
 // What the collector records without app code: wrap(), closing, ICE restarts, getUserMedia and
-// getDisplayMedia failures, screen shares, track and transport states, devices, network, heartbeat.
+// getDisplayMedia failures, offer/answer failures, TURN errors, screen shares, track and transport
+// states, devices, network, heartbeat.
 import test, { after } from "node:test";
 import assert from "node:assert/strict";
 import { load, tick, FakePC, fakeTrack, joinedCollector, haltAll } from "./helpers.mjs";
@@ -24,6 +25,10 @@ class NativePC extends FakePC {
   close() { this.signalingState = "closed"; this.closedNatively = true; }
   restartIce() { this.restarted = true; }
   async createOffer() { return { type: "offer" }; }
+  async setRemoteDescription(description) {
+    if (description.bad) throw Object.assign(new Error("Failed to set remote answer sdp: no codecs in common"), { name: "OperationError" });
+  }
+  async addIceCandidate() { throw Object.assign(new Error("Unknown ufrag"), { name: "OperationError" }); }
 }
 globalThis.RTCPeerConnection = NativePC;
 
@@ -88,6 +93,38 @@ test("ICE restarts: restartIce() and createOffer({iceRestart: true})", async () 
   await pc.createOffer({ iceRestart: true });
   await tick();
   assert.deepEqual(sent().slice(n).map(m => [m.name, m.data]), [["ice-restart", { pc: id }], ["ice-restart", { pc: id }]]);
+});
+
+test("offer/answer failures are errors; the app still gets the browser's own rejection", async () => {
+  const pc = new RTCPeerConnection();
+  const id = cs.peerConnections.get(pc).id;
+  await pc.setRemoteDescription({ type: "answer" });
+  await tick();
+  const n = sent().length;
+  await assert.rejects(pc.setRemoteDescription({ type: "answer", bad: true }), { name: "OperationError" });
+  await assert.rejects(pc.addIceCandidate({ candidate: "x" }), { message: "Unknown ufrag" });
+  await tick();
+  assert.deepEqual(sent().slice(n).map(m => [m.type, m.code, m.severity, m.message, m.data]), [
+    ["error", "set-remote-description-failed", "error", "OperationError: Failed to set remote answer sdp: no codecs in common",
+      { pc: id, name: "OperationError" }],
+    ["error", "add-ice-candidate-failed", "warning", "OperationError: Unknown ufrag", { pc: id, name: "OperationError" }],
+  ]);
+});
+
+test("TURN servers' candidate errors are errors, once per server and code; STUN servers' are not", async () => {
+  const pc = new RTCPeerConnection();
+  const id = cs.peerConnections.get(pc).id;
+  const n = sent().length;
+  const turn = { url: "turn:turn.example.com:3478?transport=udp", errorCode: 701, errorText: "TURN host lookup received error." };
+  pc.fire("icecandidateerror", turn);
+  pc.fire("icecandidateerror", turn);
+  pc.fire("icecandidateerror", { url: "stun:stun.example.com:19302", errorCode: 701, errorText: "STUN timeout" });
+  pc.fire("icecandidateerror", { ...turn, errorCode: 401, errorText: "Unauthorized" });
+  await tick();
+  assert.deepEqual(sent().slice(n).map(m => [m.code, m.message, m.data]), [
+    ["turn-error", "701 TURN host lookup received error.", { pc: id, url: turn.url, errorCode: 701 }],
+    ["turn-error", "401 Unauthorized", { pc: id, url: turn.url, errorCode: 401 }],
+  ]);
 });
 
 test("getUserMedia failures become errors with short codes; the app still gets the exception", async () => {

@@ -72,7 +72,7 @@ export class FakePC {
     this.signalingState = "stable";
   }
   addEventListener(t, f) { (this.listeners[t] ||= []).push(f); }
-  fire(t) { (this.listeners[t] || []).forEach(f => f({})); }
+  fire(t, event = {}) { (this.listeners[t] || []).forEach(f => f(event)); }
   async getStats() { return new Map(Object.entries(this.reports.shift() || {})); }
   getTransceivers() { return this.transceivers; }
   getSenders() { return this.transceivers.map(t => t.sender); }

@@ -377,8 +377,8 @@ class Collector {
     this.enqueue("event", { name, data });
   }
 
-  error(code, message, data, source = "app") {
-    this.enqueue("error", { code, message: message == null ? message : String(message).slice(0, 1e3), data, source });
+  error(code, message, data, source = "app", severity) {
+    this.enqueue("error", { code, message: message == null ? message : String(message).slice(0, 1e3), data, source, severity });
   }
 
   monitor(pc, monitorOptions = {}) {
@@ -387,7 +387,7 @@ class Collector {
     // Time-based and counted: never reused in a meeting, also across reloads.
     this.peerConnections.set(pc, (record = { pc, monitorOptions, id: `pc-${Date.now().toString(36)}-${++peerConnectionCount}` }));
     // The listeners stay on the pc: they do nothing once this record no longer monitors it.
-    const listen = (type, listener) => pc.addEventListener?.(type, () => this.peerConnections.get(pc) == record && listener());
+    const listen = (type, listener) => pc.addEventListener?.(type, event => this.peerConnections.get(pc) == record && listener(event));
     listen("connectionstatechange", () => {
       const state = pc.connectionState;
       this.event("connection-state", { pc: record.id, state });
@@ -403,6 +403,16 @@ class Collector {
       if (state == "failed") this.error("ice-failed", "ICE connection failed", { pc: record.id }, "sdk");
     });
     listen("track", () => this.watchTracksAndTransports(record));
+    // A TURN server's error answer (RFC 8656 codes; 701: no answer at all), once per server and
+    // code. STUN-only servers are left out: their timeouts are routine on many networks.
+    const turnErrorsSeen = new Set();
+    listen("icecandidateerror", event => {
+      const url = String(event.url || ""), seenKey = url + " " + event.errorCode;
+      if (/^turns?:/i.test(url) && !turnErrorsSeen.has(seenKey)) {
+        turnErrorsSeen.add(seenKey);
+        this.error("turn-error", `${event.errorCode} ${event.errorText || ""}`, { pc: record.id, url, errorCode: event.errorCode }, "sdk");
+      }
+    });
   }
 
   /** Watches the pc's tracks (mute, unmute, ended) and its DTLS transports (failed). */
@@ -667,6 +677,17 @@ function patchBrowser() {
     hook(pcPrototype, methodName, (args, callOriginal, record) => {
       if (record && (methodName == "restartIce" || args.some(arg => arg?.iceRestart))) currentCollector.event("ice-restart", { pc: record.id });
       return callOriginal();
+    });
+  }
+  // Offer/answer failures. The app still gets the browser's own promise; this only watches it.
+  for (const [methodName, code] of [["createOffer", "create-offer-failed"], ["createAnswer", "create-answer-failed"],
+    ["setLocalDescription", "set-local-description-failed"], ["setRemoteDescription", "set-remote-description-failed"],
+    ["addIceCandidate", "add-ice-candidate-failed"]]) {
+    hook(pcPrototype, methodName, (args, callOriginal, record) => {
+      const result = callOriginal();
+      if (record) result?.catch?.(failure => currentCollector?.error(code, `${failure?.name}: ${failure?.message}`,
+        { pc: record.id, name: failure?.name }, "sdk", methodName == "addIceCandidate" ? "warning" : "error"));
+      return result;
     });
   }
   for (const methodName of ["getUserMedia", "getDisplayMedia"]) {

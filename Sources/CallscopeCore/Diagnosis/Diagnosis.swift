@@ -7,23 +7,33 @@
 /// ```
 public struct Diagnosis: Sendable, Hashable {
     public var problems: [Problem]
+    /// What the clients reported that no problem explains but a reader should know: a
+    /// connection that failed before any media flowed, a reconnect storm, a TURN server that
+    /// refused, statistics with gaps. Oldest first.
+    public var incidents: [CallIncident]
     public var verdict: [String]
 
-    public init(problems: [Problem], verdict: [String]) {
+    public init(problems: [Problem], incidents: [CallIncident] = [], verdict: [String]) {
         self.problems = problems
+        self.incidents = incidents
         self.verdict = verdict
     }
 
     /// `callEnded`: the session is over, so nothing is "still going on", however its last
-    /// samples looked.
-    public init(graph: CallGraph, levels: ProblemLevels = ProblemLevels(), callEnded: Bool = false) {
+    /// samples looked. `incidents`: the session's (``CallIncident/incidents(errors:events:)``).
+    public init(graph: CallGraph, levels: ProblemLevels = ProblemLevels(), callEnded: Bool = false,
+                incidents: [CallIncident] = []) {
         let detector = SymptomDetector(levels: levels)
         let symptoms = graph.series.flatMap { detector.symptoms(of: $0, in: graph) }
         let faults = Self.absorbed(FaultLocator(graph: graph).faults(from: symptoms), within: levels.maxGapMs)
         let sharedIsRelay = graph.usesServer || !graph.relayedParticipants.isEmpty
-        problems = faults.compactMap { Self.problem($0, symptoms, sharedIsRelay: sharedIsRelay, callEnded: callEnded) }
+        var problems = faults.compactMap { Self.problem($0, symptoms, sharedIsRelay: sharedIsRelay, callEnded: callEnded) }
             .sorted { ($1.severity, $1.durationMs, $0.startMs) < ($0.severity, $0.durationMs, $1.startMs) }
-        verdict = VerdictWriter(graph: graph).sentences(problems)
+        for i in problems.indices { problems[i].incidents = incidents.filter { $0.explains(problems[i]) } }
+        let explained = Set(problems.flatMap(\.incidents))
+        self.problems = problems
+        self.incidents = incidents.filter { !explained.contains($0) && $0.isWorthTelling }
+        verdict = VerdictWriter(graph: graph).sentences(problems, incidents: self.incidents)
     }
 
     /// The problems that were this participant's own (their link or device).

@@ -57,6 +57,9 @@ public struct Problem: Sendable, Hashable {
     /// The senders whose media went bad.
     public var affectedSenderIds: [String]
     public var evidence: [ProblemEvidence]
+    /// What the participants' clients reported meanwhile that can explain it (an ICE failure,
+    /// a TURN refusal, a device that would not start), oldest first.
+    public var incidents: [CallIncident] = []
 
     public var durationMs: Int64 { endMs.subtracting(saturating: startMs) }
 

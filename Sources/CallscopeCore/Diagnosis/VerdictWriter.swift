@@ -8,14 +8,19 @@ struct VerdictWriter {
     /// More problems than this are counted, not written out.
     var maxSentences = 5
 
-    func sentences(_ problems: [Problem]) -> [String] {
+    /// `incidents`: what the clients reported that no problem explains (``Diagnosis/incidents``).
+    func sentences(_ problems: [Problem], incidents: [CallIncident] = []) -> [String] {
+        let told = incidentSentences(incidents)
         guard graph.series.contains(where: { !$0.samples.isEmpty }) else {
-            return ["No media statistics arrived, so there is nothing to judge."]
+            return told + ["No media statistics arrived, so there is nothing to judge."]
         }
         guard !problems.isEmpty else {
-            return ["The call was fine: nobody had lasting packet loss, jitter, delay, frozen or choppy video."]
+            let fine = "nobody had lasting packet loss, jitter, delay, frozen or choppy video."
+            // A connection that failed before media flowed is not "fine"; a gap in the statistics is.
+            let mediaTold = incidents.prefix(Self.maxIncidentSentences).contains { $0.advice.category.affectsMedia }
+            return mediaTold ? told + ["The media that did flow was fine: " + fine] : ["The call was fine: " + fine] + told
         }
-        var lines = problems.prefix(maxSentences).map { sentence($0, among: problems) }
+        var lines = problems.prefix(maxSentences).flatMap { p in [sentence(p, among: problems)] + [meanwhile(p)].compactMap { $0 } }
         if problems.count > maxSentences {
             let more = problems.count - maxSentences
             lines.append(more == 1 ? "One more, smaller problem is in the list below." : "\(more) more, smaller problems are in the list below.")
@@ -24,9 +29,9 @@ struct VerdictWriter {
         let culprits = Set(problems.flatMap { [$0.participantId, $0.otherParticipantId].compactMap { $0 } })
         let blameless = graph.participantIds.filter { !culprits.contains($0) }
         if !blameless.isEmpty, problems.allSatisfy({ $0.participantId != nil }) {
-            lines.append("Nobody else had problems.")
+            lines.append(told.isEmpty ? "Nobody else had problems." : "Nobody else had lasting media problems.")
         }
-        return lines
+        return lines + told
     }
 
     /// `problems`: the call's others, for what they say about this one (whether the others

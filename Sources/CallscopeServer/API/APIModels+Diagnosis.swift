@@ -6,6 +6,25 @@ extension APIModels {
     struct DiagnosisDTO: ResponseEncodable {
         var verdict: [String]
         var problems: [ProblemDTO]
+        /// Reports no problem explains: a connection that failed before media flowed, a reconnect
+        /// storm, a refusing TURN server, statistics with a gap.
+        var incidents: [IncidentDTO]
+    }
+
+    /// An error or a reconnect storm, with the knowledge base's advice.
+    struct IncidentDTO: ResponseEncodable {
+        var code: String
+        var title: String
+        var category: String
+        var participantId: String?
+        var name: String?
+        var startMs: Int64
+        var startTime: String?
+        var endMs: Int64
+        var count: Int
+        var severity: String
+        var explanation: String
+        var suggestedFix: String
     }
 
     struct ProblemDTO: ResponseEncodable {
@@ -26,6 +45,8 @@ extension APIModels {
         var affectedParticipantIds: [String]
         var affectedSenderIds: [String]
         var evidence: [EvidenceDTO]
+        /// What the clients reported meanwhile that can explain it.
+        var incidents: [IncidentDTO]
     }
 
     struct EvidenceDTO: ResponseEncodable {
@@ -45,7 +66,8 @@ extension APIModels {
 
 extension APIModels.DiagnosisDTO {
     init(_ d: Diagnosis, names: [String: String]) {
-        self.init(verdict: d.verdict, problems: d.problems.map { APIModels.ProblemDTO($0, names: names) })
+        self.init(verdict: d.verdict, problems: d.problems.map { APIModels.ProblemDTO($0, names: names) },
+                  incidents: d.incidents.map { APIModels.IncidentDTO($0, names: names) })
     }
 }
 
@@ -56,7 +78,17 @@ extension APIModels.ProblemDTO {
                   direction: p.direction.rawValue, metric: p.metric.rawValue,
                   startMs: p.startMs, startTime: APIModels.iso(p.startMs), endMs: p.endMs, endTime: APIModels.iso(p.endMs),
                   ongoing: p.ongoing, severity: p.severity.rawValue, affectedParticipantIds: p.affectedParticipantIds,
-                  affectedSenderIds: p.affectedSenderIds, evidence: p.evidence.map(APIModels.EvidenceDTO.init))
+                  affectedSenderIds: p.affectedSenderIds, evidence: p.evidence.map(APIModels.EvidenceDTO.init),
+                  incidents: p.incidents.map { APIModels.IncidentDTO($0, names: names) })
+    }
+}
+
+extension APIModels.IncidentDTO {
+    init(_ i: CallIncident, names: [String: String]) {
+        self.init(code: i.code, title: i.advice.title, category: i.advice.category.rawValue, participantId: i.participantId,
+                  name: i.participantId.map { names[$0] ?? $0 }, startMs: i.startMs, startTime: APIModels.iso(i.startMs),
+                  endMs: i.endMs, count: i.count, severity: i.severity.rawValue, explanation: i.advice.explanation,
+                  suggestedFix: i.advice.fix)
     }
 }
 

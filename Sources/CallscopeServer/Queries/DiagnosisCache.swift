@@ -2,7 +2,7 @@ import CallscopeCore
 
 /// The diagnoses already computed, by session, with the data they were computed from: a session's
 /// diagnosis reads every sample of it, so it is computed again only when samples were added, the
-/// limits changed, or (while the session is ongoing) at most once per `minIntervalMs`.
+/// limits or the incidents changed, or (while the session is ongoing) at most once per `minIntervalMs`.
 actor DiagnosisCache {
     /// What a diagnosis was computed from: when this changes, it is stale.
     struct Version: Hashable {
@@ -11,6 +11,7 @@ actor DiagnosisCache {
         var lastMs: Int64
         var ended: Bool
         var limits: HealthThresholds
+        var incidents: [CallIncident]
     }
 
     private struct Entry {
@@ -31,7 +32,8 @@ actor DiagnosisCache {
         if entry.version == version { return entry.diagnosis }
         // An ongoing session's samples change on every batch: recompute at most once per interval.
         let recent = nowMs.subtracting(saturating: entry.computedMs) < minIntervalMs
-        return !version.ended && entry.version.limits == version.limits && recent ? entry.diagnosis : nil
+        let sameInputs = entry.version.limits == version.limits && entry.version.incidents == version.incidents
+        return !version.ended && sameInputs && recent ? entry.diagnosis : nil
     }
 
     func store(_ diagnosis: Diagnosis, for sessionId: String, version: Version, nowMs: Int64) {

@@ -9,16 +9,20 @@ extension SessionQueries {
         -> Diagnosis {
         let limits = try await limits(of: session)
         let streams = if let known { known } else { try await store.streams(sessionId: session.id) }
+        // Errors and events are few next to samples, and tie problems to what explains them.
+        let incidents = CallIncident.incidents(errors: try await store.errors(sessionId: session.id),
+                                               events: try await store.events(sessionId: session.id, participantId: nil))
         let version = DiagnosisCache.Version(
             streams: streams.count,
             samples: streams.reduce(Int64(0)) { $0.adding(saturating: $1.senderSamples.adding(saturating: $1.receiverSamples)) },
-            lastMs: streams.map(\.lastMs).max() ?? 0, ended: session.status == .ended, limits: limits)
+            lastMs: streams.map(\.lastMs).max() ?? 0, ended: session.status == .ended, limits: limits, incidents: incidents)
         let now = clock.nowMs()
         if let cached = await diagnoses.diagnosis(session.id, version: version, nowMs: now, minIntervalMs: sliceMs / 2) {
             return cached
         }
         let graph = try await callGraph(of: session, streams: streams, names: names)
-        let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended)
+        let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended,
+                                  incidents: incidents)
         await diagnoses.store(diagnosis, for: session.id, version: version, nowMs: now)
         return diagnosis
     }

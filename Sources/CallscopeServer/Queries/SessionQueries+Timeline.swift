@@ -29,7 +29,7 @@ extension SessionQueries {
                                uniquingKeysWith: { a, _ in a })
         return try await store.errors(sessionId: session.id).map {
             ErrorReport(error: $0, participantName: $0.participantId.flatMap { names[$0] ?? nil },
-                        advice: ErrorAdvice.forCode($0.code))
+                        advice: ErrorAdvice.forError(code: $0.code, dataJSON: $0.dataJSON, message: $0.message))
         }
     }
 }

@@ -9,7 +9,7 @@ extension SessionOverviewModel {
         let canKick = !scope.readOnly && session.status == .ongoing
         self.init(
             frame: scope.frame(title: "Session \(session.meetingId)", user: user, tab: "Overview"),
-            diagnosis: DiagnosisSection(diagnosis, names: overview.names),
+            diagnosis: DiagnosisSection(diagnosis, names: overview.names, errorsURL: scope.base + "/errors"),
             fields: Self.fields(overview),
             services: overview.services.map(Service.init),
             hasServices: !overview.services.isEmpty,

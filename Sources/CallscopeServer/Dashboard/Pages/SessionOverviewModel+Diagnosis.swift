@@ -1,7 +1,8 @@
 import CallscopeCore
 
 extension SessionOverviewModel {
-    /// The diagnosis at the top of the Overview: the verdict, then one row per problem.
+    /// The diagnosis at the top of the Overview: the verdict, then one row per problem, then what
+    /// the clients reported that no problem explains, each with the knowledge base's fix.
     struct DiagnosisSection: Sendable {
         struct Row: Sendable {
             var cause: String
@@ -10,25 +11,49 @@ extension SessionOverviewModel {
             var when: String
             var severity: String
             var affected: String
+            /// What was reported meanwhile ("Bob: Connection failed (ICE) at 10:04:31"), or empty.
+            var reported: String
+            var hasReported: Bool
+        }
+
+        struct Incident: Sendable {
+            var title: String
+            var who: String
+            var when: String
+            var fix: String
         }
 
         var verdict: [String]
         var problems: [Row]
         var hasProblems: Bool
+        var incidents: [Incident]
+        var hasIncidents: Bool
+        var errorsURL: String
         /// `good` for a clean call, `bad` with a severe problem, `warn` otherwise.
         var tone: String
 
-        init(_ diagnosis: Diagnosis, names: [String: String]) {
+        init(_ diagnosis: Diagnosis, names: [String: String], errorsURL: String) {
             let name = { (id: String) in names[id] ?? id }
             verdict = diagnosis.verdict
             problems = diagnosis.problems.map { p in
                 Row(cause: p.cause(name), direction: p.direction.rawValue, what: p.metricWording,
                     when: DisplayFormat.dateTime(p.startMs) + (p.ongoing ? " (still going on)" : ", " + DisplayFormat.duration(p.durationMs)),
                     severity: p.severity.rawValue,
-                    affected: p.affectedParticipantIds.isEmpty ? "the server" : p.affectedParticipantIds.map(name).joined(separator: ", "))
+                    affected: p.affectedParticipantIds.isEmpty ? "the server" : p.affectedParticipantIds.map(name).joined(separator: ", "),
+                    reported: p.incidents.map { i in
+                        "\(i.participantId.map(name) ?? "Server"): \(i.advice.title), \(DisplayFormat.dateTime(i.startMs))"
+                    }.joined(separator: "; "), hasReported: !p.incidents.isEmpty)
             }
             hasProblems = !diagnosis.problems.isEmpty
-            tone = diagnosis.problems.isEmpty ? "good" : diagnosis.problems.contains { $0.severity == .severe } ? "bad" : "warn"
+            incidents = diagnosis.incidents.map { i in
+                Incident(title: i.advice.title + (i.count > 1 ? " (\(i.count)×)" : ""), who: i.participantId.map(name) ?? "Server",
+                         when: DisplayFormat.dateTime(i.startMs), fix: i.advice.fix)
+            }
+            hasIncidents = !incidents.isEmpty
+            self.errorsURL = errorsURL
+            let serious = diagnosis.incidents.contains { $0.advice.category.affectsMedia }
+            tone = diagnosis.problems.contains { $0.severity == .severe } ? "bad"
+                : !diagnosis.problems.isEmpty || serious ? "warn" : "good"
         }
     }
 }

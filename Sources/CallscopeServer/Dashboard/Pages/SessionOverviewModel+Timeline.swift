@@ -72,7 +72,7 @@ extension SessionOverviewModel.Entry {
                       detail: Self.detail((try? JSONValue.parse(Array(e.dataJSON.utf8))) ?? .object([:])), tone: TimelineTone(entry))
         case .error(let e):
             self.init(tsMs: e.tsMs, time: time, who: who, what: TimelineEntry.errorName,
-                      detail: "\(ErrorAdvice.forCode(e.code).title): \(e.message)",
+                      detail: "\(ErrorAdvice.forError(code: e.code, dataJSON: e.dataJSON, message: e.message).title): \(e.message)",
                       tone: TimelineTone(entry),
                       link: .init(url: "\(base)/errors", text: "What it means", drawer: false))
         case .qualityDrop(let drop, let ongoing):
