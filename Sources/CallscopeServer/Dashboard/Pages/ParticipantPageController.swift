@@ -22,6 +22,13 @@ struct ParticipantPageController: Sendable {
             var value: String
         }
 
+        /// One kind's quality score, received or sent: median and worst slice.
+        struct QualityRow: Sendable {
+            var label: String
+            var median: String
+            var worst: String
+        }
+
         var frame: SessionPageFrame
         var participantId: String
         var name: String
@@ -38,6 +45,8 @@ struct ParticipantPageController: Sendable {
         /// Stored, not computed: Mustache reads a model's stored properties only.
         var hasOwnProblems: Bool
         var hasSufferedProblems: Bool
+        var quality: [QualityRow]
+        var hasQuality: Bool
     }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -61,6 +70,7 @@ struct ParticipantPageController: Sendable {
         let name = p.name ?? pid
         let unknown = "not reported"
         let diagnosis = try await queries.diagnosis(of: session)
+        let quality = Self.qualityRows(try await queries.qualityScores(of: session), pid)
         let names = diagnosis.problems.isEmpty ? [:] : try await queries.overview(of: session).names
         let display = { (id: String) in names[id] ?? id }
         let model = Model(
@@ -92,7 +102,8 @@ struct ParticipantPageController: Sendable {
             ownProblems: diagnosis.problems(of: pid).map { Self.line($0, display) },
             sufferedProblems: diagnosis.problems(sufferedBy: pid).map { Self.line($0, display) },
             problemsSummary: Self.summary(diagnosis, pid, name),
-            hasOwnProblems: !diagnosis.problems(of: pid).isEmpty, hasSufferedProblems: !diagnosis.problems(sufferedBy: pid).isEmpty)
+            hasOwnProblems: !diagnosis.problems(of: pid).isEmpty, hasSufferedProblems: !diagnosis.problems(sufferedBy: pid).isEmpty,
+            quality: quality, hasQuality: !quality.isEmpty)
         return try templates.page("participant", model)
     }
 
@@ -100,6 +111,21 @@ struct ParticipantPageController: Sendable {
     static func line(_ p: Problem, _ name: (String) -> String) -> String {
         let span = p.ongoing ? "since \(DisplayFormat.dateTime(p.startMs))" : "from \(DisplayFormat.dateTime(p.startMs)) for \(DisplayFormat.duration(p.durationMs))"
         return "\(p.cause(name)): \(p.metricWording) \(span) (\(p.severity.rawValue))"
+    }
+
+    /// "Audio they heard (MOS, 1–4.5)": median 4.38, worst slice 3.17; then how the others got
+    /// their media.
+    static func qualityRows(_ scores: QualityScores, _ pid: String) -> [Model.QualityRow] {
+        func label(_ kind: MediaKind, received: Bool) -> String {
+            let what = kind.isVideo ? (received ? "they saw" : "the others saw of them") : (received ? "they heard" : "the others heard of them")
+            return "\(kind.displayName) \(what) " + (kind.isVideo ? "(video score, 1–5)" : "(MOS, 1–4.5)")
+        }
+        func text(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "—" }
+        return [(scores.received, true), (scores.sent, false)].flatMap { list, received in
+            list.filter { $0.participantId == pid }.map {
+                Model.QualityRow(label: label($0.kind, received: received), median: text($0.scores.median), worst: text($0.scores.worst))
+            }
+        }
     }
 
     static func summary(_ d: Diagnosis, _ pid: String, _ name: String) -> String {
