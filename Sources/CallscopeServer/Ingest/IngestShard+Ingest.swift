@@ -22,10 +22,11 @@ extension IngestShard {
             // Stats are derived before routing so that a refused report changes no state at all,
             // and never for a duplicate, whose old counters would look like a reset.
             var derived: [DerivedSample] = []
+            var newPath: (pc: String, path: ConnectionPath)?
             if case .stats(let stats) = message.payload, !tracker.isDuplicate(message, projectId: projectId) {
                 do {
-                    derived = try derive(stats, message: message, projectId: projectId, serverNowMs: serverNowMs,
-                                         path: path)
+                    (derived, newPath) = try derive(stats, message: message, projectId: projectId, serverNowMs: serverNowMs,
+                                                    path: path)
                 } catch {
                     result.rejected = (index, error)
                     break
@@ -41,6 +42,7 @@ extension IngestShard {
                 result.stored += 1
                 result.noteAck(meetingId: meetingId, participantId: message.participantId ?? "", sessionId: sessionId, seq: ack)
                 collect(message, sessionId: sessionId, derived: derived)
+                if let newPath { collectPathChange(newPath.path, pc: newPath.pc, message: message, sessionId: sessionId) }
             case .duplicate(let sessionId, let meetingId, let ack):
                 result.duplicates += 1
                 result.noteAck(meetingId: meetingId, participantId: message.participantId ?? "", sessionId: sessionId, seq: ack)
@@ -54,8 +56,9 @@ extension IngestShard {
     }
 
     private func derive(_ stats: IngestMessage.Stats, message: IngestMessage, projectId: String,
-                        serverNowMs: Int64, path: String) throws(IngestValidationError) -> [DerivedSample] {
-        guard let pid = message.participantId, let meetingId = message.meetingId else { return [] }
+                        serverNowMs: Int64, path: String) throws(IngestValidationError)
+        -> (samples: [DerivedSample], newPath: (pc: String, path: ConnectionPath)?) {
+        guard let pid = message.participantId, let meetingId = message.meetingId else { return ([], nil) }
         let key = PeerConnectionKey(projectId: projectId, meetingId: meetingId, participantId: pid, pc: stats.pc)
         // Taken out of the dictionary while it changes, so that the report is not copied.
         let existing = peerConnections.removeValue(forKey: key)
@@ -86,10 +89,17 @@ extension IngestShard {
                 derived = try entry.stats.ingest(delta: delta, timestampMs: stats.timestampMs, context: context)
             }
             entry.lastUsedServerMs = serverNowMs
+            // A delta leaves the stats it does not mention as they were, so the reconstructed
+            // report always has the pair; a report without one (slimmed away) changes nothing.
+            var newPath: (pc: String, path: ConnectionPath)?
+            if let current = entry.stats.connectionPath, current != entry.path {
+                entry.path = current
+                newPath = (stats.pc, current)
+            }
             peerConnections[key] = entry
             if existing == nil { peerConnectionsByProject[projectId, default: 0] += 1 }
             touchedPending.insert(key)
-            return derived
+            return (derived, newPath)
         } catch {
             // A refused report changes nothing: the previous state goes back as it was.
             peerConnections[key] = existing

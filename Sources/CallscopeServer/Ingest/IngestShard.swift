@@ -29,6 +29,9 @@ actor IngestShard {
         var labelsJSON: JSONValue?
         var labels: StreamLabels
         var lastUsedServerMs: Int64
+        /// The selected candidate pair's path as last reported, so that a change (a switch to a
+        /// TURN relay, an ICE restart onto another network) becomes a `connection-path` event.
+        var path: ConnectionPath?
     }
 
     struct HealthKey: Hashable {
