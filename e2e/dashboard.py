@@ -12,6 +12,8 @@ message holds HTML, then drives headless Chromium:
 - the Errors tab explains the error; Session stats draws charts with their limits; View
   Analytics opens the participant sidebar as a drawer with four health bars;
 - a new ongoing session appears in the open list without a reload (live);
+- an ongoing call's verdict names the impaired uplink on the open Overview within one health
+  slice of the data arriving, and the Settings page's limits re-judge it (dashboard_diagnosis.py);
 - every screen is saved as a screenshot at 1280 px and 390 px, light and dark, in the folder
   given as the second argument (default: a temporary folder, printed at the end).
 
@@ -45,6 +47,7 @@ for path in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
     if not os.path.exists(path):
         skip_or_fail(f"{path} is missing (apt-get install chromium chromium-driver)")
 from dashboard_walk import Dashboard, check_overview_fields, check_sessions_list, chromium  # noqa: E402
+from dashboard_diagnosis import live_diagnosis, settings  # noqa: E402
 
 
 def api(port, path):
@@ -164,6 +167,11 @@ def main():
               f"the Overview's timeline updated live in {delay:.1f} s")
         check(driver.execute_script("return window.__noReload") == 2, "the Overview updated without a reload")
         print(f"  live update of an ongoing session's Overview: {delay:.2f} s", flush=True)
+
+        # The diagnosis live, then the limits that judge it (e2e/dashboard_diagnosis.py).
+        diagnosed, delay = live_diagnosis(dash, port, check)
+        print(f"  live diagnosis of an ongoing call: the verdict named the uplink {delay:.2f} s after the data", flush=True)
+        settings(dash, diagnosed, check)
     except Exception as e:  # noqa: BLE001 - reported with the log
         failures.append(f"{type(e).__name__}: {e}")
     finally:

@@ -130,6 +130,69 @@ struct DiagnosisAPITests {
         }
     }
 
+    @Test("a TURN relay in a participant's selected candidate pair becomes a connection-path event and a caveat in the verdict")
+    func relay() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let sessionId = try await Self.ingestCall(impaired: "alice", client)
+            let ts = Messages.t0 - 170_000
+            let stats = """
+            {"type":"stats","meetingId":"diagnosis","participantId":"alice","seq":400,"ts":\(ts),"pc":"pc-turn","report":[\
+            {"id":"T","type":"transport","timestamp":\(ts),"selectedCandidatePairId":"P"},\
+            {"id":"P","type":"candidate-pair","timestamp":\(ts),"localCandidateId":"L","remoteCandidateId":"R","state":"succeeded"},\
+            {"id":"L","type":"local-candidate","timestamp":\(ts),"candidateType":"relay","protocol":"udp","relayProtocol":"tls",\
+            "address":"198.51.100.7"},{"id":"R","type":"remote-candidate","timestamp":\(ts),"candidateType":"host","protocol":"udp"}]}
+            """
+            let (status, answer) = try await client.ingest(stats)
+            #expect(status == .ok, "\(answer)")
+            let (_, events) = try await client.api("/api/v1/sessions/\(sessionId)/events?participantId=alice")
+            let path = try #require(events["items"]?.array?.first { $0["name"]?.string == "connection-path" })
+            #expect(path["data"]?["local"]?.string == "relay" && path["data"]?["relayProtocol"]?.string == "tls")
+            #expect(path["data"]?["relayAddress"]?.string == "198.51.100.7" && path["data"]?["pc"]?.string == "pc-turn")
+            let (_, body) = try await client.api("/api/v1/sessions/\(sessionId)")
+            let verdict = (body["diagnosis"]?["verdict"]?.array ?? []).compactMap(\.string)
+            #expect(verdict.first?.hasSuffix("Alice's media went through a TURN relay, so the relay's network is part of that link.") == true,
+                    "\(verdict)")
+        }
+    }
+
+    @Test("quality scores over time per stream and per participant, in the document's shape and on the sidebar")
+    func quality() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let sessionId = try await Self.ingestCall(impaired: "alice", client)
+            let (status, body) = try await client.api("/api/v1/sessions/\(sessionId)/quality")
+            #expect(status == .ok)
+            try OpenAPIContractTests.expectShape(
+                body, of: try #require(OpenAPIContractTests.document["paths"]?["/api/v1/sessions/{sessionId}/quality"]?["get"]),
+                status: "200", "GET quality")
+            let streams = try #require(body["streams"]?.array)
+            #expect(streams.count == 12)
+            let aliceToBob = try #require(streams.first {
+                $0["senderId"]?.string == "alice" && $0["receiverId"]?.string == "bob" && $0["kind"]?.string == "audio"
+            })
+            // 12 % loss, no round trip or jitter buffer reported: R = 93.2 − 95 · 12 / 37.1 = 62.472,
+            // MOS = 1 + 0.035 R + 7e-6 R (R − 60)(100 − R) = 3.227.
+            #expect(aliceToBob["worst"]?.double == 3.227 && aliceToBob["scale"]?.string == "mos")
+            #expect(aliceToBob["streamId"]?.int64 != nil && (aliceToBob["points"]?.array?.count ?? 0) >= 10)
+            let carolToBob = try #require(streams.first {
+                $0["senderId"]?.string == "carol" && $0["receiverId"]?.string == "bob" && $0["kind"]?.string == "audio"
+            })
+            #expect(carolToBob["worst"]?.double == 4.409, "R = 93.2 with nothing lost")
+            let people = try #require(body["participants"]?.array)
+            let aliceSent = try #require(people.first {
+                $0["participantId"]?.string == "alice" && $0["direction"]?.string == "sent" && $0["kind"]?.string == "audio"
+            })
+            #expect(aliceSent["worst"]?.double == 3.227 && aliceSent["name"]?.string == "Alice")
+            let cookie = try await client.signIn()
+            let (_, sidebar, _) = try await client.page("/sessions/\(sessionId)/participants/alice", cookie: cookie)
+            #expect(sidebar.contains("Quality scores") && sidebar.contains("Audio the others heard of them (MOS, 1–4.5)"))
+            #expect(sidebar.contains("<td>3.23</td>"))
+        }
+    }
+
     @Test("a clean call's diagnosis says it was fine")
     func clean() async throws {
         let d = try await diagnosis(impaired: nil)

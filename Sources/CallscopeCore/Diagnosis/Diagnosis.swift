@@ -26,7 +26,10 @@ public struct Diagnosis: Sendable, Hashable {
         let detector = SymptomDetector(levels: levels)
         let symptoms = graph.series.flatMap { detector.symptoms(of: $0, in: graph) }
         let faults = Self.absorbed(FaultLocator(graph: graph).faults(from: symptoms), within: levels.maxGapMs)
-        let sharedIsRelay = graph.usesServer || !graph.relayedParticipants.isEmpty
+        // Every stream at once points at what they all share: an SFU, or a TURN relay only when
+        // everyone's media goes through one.
+        let everyoneRelayed = !graph.relayedParticipants.isEmpty && graph.participantIds.allSatisfy(graph.relayedParticipants.contains)
+        let sharedIsRelay = graph.usesServer || everyoneRelayed
         var problems = faults.compactMap { Self.problem($0, symptoms, sharedIsRelay: sharedIsRelay, callEnded: callEnded) }
             .sorted { ($1.severity, $1.durationMs, $0.startMs) < ($0.severity, $0.durationMs, $1.startMs) }
         for i in problems.indices { problems[i].incidents = incidents.filter { $0.explains(problems[i]) } }

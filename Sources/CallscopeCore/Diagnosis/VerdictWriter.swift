@@ -42,12 +42,13 @@ struct VerdictWriter {
         let who = graph.name(id)
         switch p.direction {
         case .uplink:
-            return "\(who)'s uplink \(figure(p, subject: who, sent: true)) \(when); \(consequence(p, excluding: id))."
+            return "\(who)'s uplink \(figure(p, subject: who, sent: true)) \(when); \(consequence(p, excluding: id))." + relayNote(id)
         case .downlink:
             let senders = p.affectedSenderIds.filter { $0 != id }
             let from = senders.count >= 2 ? ", from every sender," : ""
             let head = "\(who)'s downlink \(figure(p, subject: who, sent: false))\(from) \(when)"
-            return othersReceivedFine(p, among: problems) ? head + "; the others received the same senders fine." : head + "."
+            let fine = othersReceivedFine(p, among: problems) ? "; the others received the same senders fine." : "."
+            return head + fine + relayNote(id)
         case .device:
             let kbps = p.leadingFigure.map { " (sending \(Self.whole($0)) kbit/s)" } ?? ""
             return "\(who)'s device could not keep up \(when): the video encoder was limited by the CPU\(kbps)."
@@ -92,6 +93,13 @@ struct VerdictWriter {
     }
 
     // MARK: pieces
+
+    /// Said of a culprit whose media went through a TURN relay: the relay's network is part of
+    /// their link, and the statistics cannot tell the two apart.
+    private func relayNote(_ id: String) -> String {
+        graph.relayedParticipants.contains(id)
+            ? " \(graph.name(id))'s media went through a TURN relay, so the relay's network is part of that link." : ""
+    }
 
     /// No other problem at the same time touched another receiver of the same senders.
     private func othersReceivedFine(_ p: Problem, among problems: [Problem]) -> Bool {

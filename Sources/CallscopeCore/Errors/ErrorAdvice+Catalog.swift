@@ -121,7 +121,8 @@ extension ErrorAdvice {
     /// TURN and STUN servers' answers as `icecandidateerror` reports them (`errorCode`: STUN
     /// error codes from RFC 8489 / RFC 8656, 701 when the server could not be reached at all).
     static func turn(errorCode: Int?, url: String?) -> ErrorAdvice {
-        let server = url.map { " (\($0))" } ?? ""
+        // The URL comes from the client: shown as text everywhere, and never longer than this.
+        let server = url.map { " (\($0.count > 120 ? String($0.prefix(120)) + "…" : $0))" } ?? ""
         let (title, explanation, fix): (String, String, String) = switch errorCode {
         case 701:
             ("TURN server unreachable",

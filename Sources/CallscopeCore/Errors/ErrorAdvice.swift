@@ -30,15 +30,15 @@ public struct ErrorAdvice: Sendable, Hashable {
     /// Advice by code, refined by the error's data where the code alone is too coarse: a TURN
     /// error's STUN error code, a failed negotiation's message.
     public static func forError(code: String, dataJSON: String, message: String = "") -> ErrorAdvice {
-        let code = code.lowercased()
-        for prefix in ["getusermedia-", "getdisplaymedia-"] where code.hasPrefix(prefix) {
-            return media(String(code.dropFirst(prefix.count)), screen: prefix == "getdisplaymedia-")
+        let key = code.lowercased()
+        for prefix in ["getusermedia-", "getdisplaymedia-"] where key.hasPrefix(prefix) {
+            return media(String(key.dropFirst(prefix.count)), screen: prefix == "getdisplaymedia-")
         }
-        if code == "turn-error" || code == "ice-candidate-error" {
+        if key == "turn-error" || key == "ice-candidate-error" {
             return turn(errorCode: Self.errorCode(in: dataJSON), url: Self.string("url", in: dataJSON))
         }
-        if let negotiation = negotiation(code, message: message) { return negotiation }
-        if let advice = catalog[code] { return advice }
+        if let negotiation = negotiation(key, message: message) { return negotiation }
+        if let advice = catalog[key] { return advice }
         return ErrorAdvice(title: code, explanation: "The app or SDK reported this error; Callscope has no explanation for its code.",
                            fix: "Look at the message and data below, and at the app's own logs around this time.")
     }

@@ -22,6 +22,7 @@ struct SessionsController: Sendable {
         group.get("sessions/:sessionId/errors", use: errors)
         group.get("sessions/:sessionId/events", use: events)
         group.get("sessions/:sessionId/health", use: health)
+        group.get("sessions/:sessionId/quality", use: quality)
     }
 
     // MARK: Sessions
@@ -68,6 +69,16 @@ struct SessionsController: Sendable {
         let health = try await queries.health(of: session, participantId: QueryReader(request).string("participantId"))
         let limits = try await queries.limits(of: session)
         return .init(items: health.map { APIModels.KindHealthDTO($0, limits: limits) })
+    }
+
+    /// Audio MOS and video scores over time, per stream and per participant.
+    @Sendable func quality(_ request: Request, context: AppRequestContext) async throws -> APIModels.QualityDTO {
+        let session = try await queries.session(request, context)
+        let streams = try await queries.streams(of: session)
+        let names = Dictionary(try await queries.store.participants(sessionId: session.id).map { ($0.participantId, $0.name ?? $0.participantId) },
+                               uniquingKeysWith: { a, _ in a })
+        return APIModels.QualityDTO(try await queries.qualityScores(of: session),
+                                    streamIds: Dictionary(streams.map { ($0.key, $0.id) }, uniquingKeysWith: { a, _ in a }), names: names)
     }
 
     // MARK: Streams, errors, events

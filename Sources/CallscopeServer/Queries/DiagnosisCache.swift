@@ -1,8 +1,9 @@
 import CallscopeCore
 
-/// The diagnoses already computed, by session, with the data they were computed from: a session's
-/// diagnosis reads every sample of it, so it is computed again only when samples were added, the
-/// limits or the incidents changed, or (while the session is ongoing) at most once per `minIntervalMs`.
+/// The diagnoses and quality scores already computed, by session, with the data they came from: a
+/// session's diagnosis reads every sample of it, so it is computed again only when samples were
+/// added, the limits, incidents or relays changed, or (while the session is ongoing) at most once
+/// per `minIntervalMs`.
 actor DiagnosisCache {
     /// What a diagnosis was computed from: when this changes, it is stale.
     struct Version: Hashable {
@@ -12,11 +13,18 @@ actor DiagnosisCache {
         var ended: Bool
         var limits: HealthThresholds
         var incidents: [CallIncident]
+        var relayed: Set<String>
+    }
+
+    /// What is computed from every sample of a session at once.
+    struct Judgement: Sendable {
+        var diagnosis: Diagnosis
+        var scores: QualityScores
     }
 
     private struct Entry {
         var version: Version
-        var diagnosis: Diagnosis
+        var judgement: Judgement
         var computedMs: Int64
     }
 
@@ -26,21 +34,22 @@ actor DiagnosisCache {
 
     init(capacity: Int = 256) { self.capacity = capacity }
 
-    /// The cached diagnosis of `sessionId` when it is still good for `version` at `nowMs`.
-    func diagnosis(_ sessionId: String, version: Version, nowMs: Int64, minIntervalMs: Int64) -> Diagnosis? {
+    /// The cached judgement of `sessionId` when it is still good for `version` at `nowMs`.
+    func judgement(_ sessionId: String, version: Version, nowMs: Int64, minIntervalMs: Int64) -> Judgement? {
         guard let entry = entries[sessionId] else { return nil }
-        if entry.version == version { return entry.diagnosis }
+        if entry.version == version { return entry.judgement }
         // An ongoing session's samples change on every batch: recompute at most once per interval.
         let recent = nowMs.subtracting(saturating: entry.computedMs) < minIntervalMs
         let sameInputs = entry.version.limits == version.limits && entry.version.incidents == version.incidents
-        return !version.ended && sameInputs && recent ? entry.diagnosis : nil
+            && entry.version.relayed == version.relayed
+        return !version.ended && sameInputs && recent ? entry.judgement : nil
     }
 
-    func store(_ diagnosis: Diagnosis, for sessionId: String, version: Version, nowMs: Int64) {
+    func store(_ judgement: Judgement, for sessionId: String, version: Version, nowMs: Int64) {
         if entries[sessionId] == nil, entries.count >= capacity,
            let oldest = entries.min(by: { $0.value.computedMs < $1.value.computedMs })?.key {
             entries[oldest] = nil
         }
-        entries[sessionId] = Entry(version: version, diagnosis: diagnosis, computedMs: nowMs)
+        entries[sessionId] = Entry(version: version, judgement: judgement, computedMs: nowMs)
     }
 }

@@ -7,24 +7,49 @@ extension SessionQueries {
     /// per half health slice, so live views follow within one slice.
     func diagnosis(of session: Session, streams known: [StreamInfo]? = nil, names: [String: String]? = nil) async throws
         -> Diagnosis {
+        try await judgement(of: session, streams: known, names: names).diagnosis
+    }
+
+    /// Audio MOS and video scores over time, per stream and per participant (docs/quality.md
+    /// §2–3), one point per health slice; computed and cached with the diagnosis.
+    func qualityScores(of session: Session) async throws -> QualityScores {
+        try await judgement(of: session, streams: nil, names: nil).scores
+    }
+
+    private func judgement(of session: Session, streams known: [StreamInfo]?, names: [String: String]?) async throws
+        -> DiagnosisCache.Judgement {
         let limits = try await limits(of: session)
         let streams = if let known { known } else { try await store.streams(sessionId: session.id) }
         // Errors and events are few next to samples, and tie problems to what explains them.
-        let incidents = CallIncident.incidents(errors: try await store.errors(sessionId: session.id),
-                                               events: try await store.events(sessionId: session.id, participantId: nil))
+        let events = try await store.events(sessionId: session.id, participantId: nil)
+        let incidents = CallIncident.incidents(errors: try await store.errors(sessionId: session.id), events: events)
+        let relayed = Self.relayedParticipants(events)
         let version = DiagnosisCache.Version(
             streams: streams.count,
             samples: streams.reduce(Int64(0)) { $0.adding(saturating: $1.senderSamples.adding(saturating: $1.receiverSamples)) },
-            lastMs: streams.map(\.lastMs).max() ?? 0, ended: session.status == .ended, limits: limits, incidents: incidents)
+            lastMs: streams.map(\.lastMs).max() ?? 0, ended: session.status == .ended, limits: limits, incidents: incidents,
+            relayed: relayed)
         let now = clock.nowMs()
-        if let cached = await diagnoses.diagnosis(session.id, version: version, nowMs: now, minIntervalMs: sliceMs / 2) {
+        if let cached = await diagnoses.judgement(session.id, version: version, nowMs: now, minIntervalMs: sliceMs / 2) {
             return cached
         }
-        let graph = try await callGraph(of: session, streams: streams, names: names)
+        var graph = try await callGraph(of: session, streams: streams, names: names)
+        graph.relayedParticipants = relayed
         let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended,
                                   incidents: incidents)
-        await diagnoses.store(diagnosis, for: session.id, version: version, nowMs: now)
-        return diagnosis
+        let judgement = DiagnosisCache.Judgement(diagnosis: diagnosis, scores: QualityScores(graph: graph, sliceMs: sliceMs))
+        await diagnoses.store(judgement, for: session.id, version: version, nowMs: now)
+        return judgement
+    }
+
+    /// Participants whose selected candidate pair went through a TURN relay at some point: the
+    /// ingest's `connection-path` events with a `relay` local candidate.
+    static func relayedParticipants(_ events: [TimelineEvent]) -> Set<String> {
+        Set(events.compactMap { event in
+            guard event.name == "connection-path", let pid = event.participantId,
+                  (try? JSONValue.parse(Array(event.dataJSON.utf8)))?["local"]?.string == "relay" else { return nil }
+            return pid
+        })
     }
 
     /// Every stream side of the session with its samples, and the participants' names.
