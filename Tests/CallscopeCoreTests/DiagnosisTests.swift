@@ -96,6 +96,24 @@ struct DiagnosisTests {
         #expect(d.verdict.first?.hasSuffix("; the others received the same senders fine.") == true)
     }
 
+    @Test("a downlink is led by what its receiver measured, not by the senders' bandwidth-limited encoders")
+    func downlinkLeadIsReceiverSide() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        // As measured in the delay scenario of the impaired-call suite: the senders' estimates of
+        // the path to Bob drop, so their encoders for Bob are limited by bandwidth too.
+        call.impair = { s, r, kind, t in
+            guard (30..<90).contains(t) else { return Impairment() }
+            if r == "bob" {
+                return Impairment(extraRttMs: 150, extraJitterBufferMs: 170, limitation: kind.isVideo ? .bandwidth : .none)
+            }
+            return s == "bob" ? Impairment(extraRttMs: 150) : Impairment()
+        }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(p.participantId == "bob" && p.direction == .downlink && p.metric == .delay, "\(d.verdict)")
+        #expect(p.evidence.contains { $0.metric == .bandwidth }, "the limited encoders stay as evidence")
+    }
+
     @Test("a long round trip with a quiet jitter buffer is not called a downlink delay")
     func roundTripIsNotDelay() {
         var call = SyntheticCall(people: ["alice", "bob", "carol"])

@@ -33,10 +33,23 @@ public struct Diagnosis: Sendable, Hashable {
         var problems = faults.compactMap { Self.problem($0, symptoms, sharedIsRelay: sharedIsRelay, callEnded: callEnded) }
             .sorted { ($1.severity, $1.durationMs, $0.startMs) < ($0.severity, $0.durationMs, $1.startMs) }
         for i in problems.indices { problems[i].incidents = incidents.filter { $0.explains(problems[i]) } }
+        Self.markSharedEdges(&problems)
         let explained = Set(problems.flatMap(\.incidents))
         self.problems = problems
         self.incidents = incidents.filter { !explained.contains($0) && $0.isWorthTelling }
         verdict = VerdictWriter(graph: graph).sentences(problems, incidents: self.incidents)
+    }
+
+    /// Two problems at the same time whose evidence lies on the same edges (an uplink and a
+    /// downlink meeting on one stream) each leave those edges out of their leading figure.
+    static func markSharedEdges(_ problems: inout [Problem]) {
+        let edges = problems.map { p in Set(p.evidence.map { CallEdge(senderId: $0.key.senderId, receiverId: $0.key.receiverId) }) }
+        for i in problems.indices {
+            for j in problems.indices where j != i {
+                guard problems[i].startMs <= problems[j].endMs, problems[j].startMs <= problems[i].endMs else { continue }
+                problems[i].sharedEdges.formUnion(edges[i].intersection(edges[j]))
+            }
+        }
     }
 
     /// The problems that were this participant's own (their link or device).
@@ -98,7 +111,14 @@ public struct Diagnosis: Sendable, Hashable {
             default: return s.metric != .cpu
             }
         }
-        guard let lead = related.max(by: { ($0.severity, -$0.metric.rank) < ($1.severity, -$1.metric.rank) }) else { return nil }
+        // A downlink is led by what its receiver measured: the senders' bandwidth-limited encoders
+        // are a consequence of it, not what its receiver noticed.
+        let ownSide = { (s: Symptom) -> Int in
+            if case .downlink = fault.culprit { return s.side == .receiver ? 1 : 0 }
+            return 0
+        }
+        guard let lead = related.max(by: { ($0.severity, ownSide($0), -$0.metric.rank) < ($1.severity, ownSide($1), -$1.metric.rank) })
+        else { return nil }
         let evidence = related
             .sorted { ($1.severity, -$1.metric.rank, $1.worst) < ($0.severity, -$0.metric.rank, $0.worst) }
             .prefix(12).map(ProblemEvidence.init)

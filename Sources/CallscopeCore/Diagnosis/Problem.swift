@@ -60,13 +60,19 @@ public struct Problem: Sendable, Hashable {
     /// What the participants' clients reported meanwhile that can explain it (an ICE failure,
     /// a TURN refusal, a device that would not start), oldest first.
     public var incidents: [CallIncident] = []
+    /// Edges another problem at the same time also explains (Alice's uplink and Bob's downlink
+    /// both spoil alice→bob): their evidence stays listed but does not set the leading figure
+    /// while other evidence remains, so each problem's figure is its own.
+    public var sharedEdges: Set<CallEdge> = []
 
     public var durationMs: Int64 { endMs.subtracting(saturating: startMs) }
 
     /// The median of the leading metric's evidence, preferring what the receivers measured for
     /// loss through RTCP (sender side) over a receiver's own count where both exist.
     public var leadingFigure: Double? {
-        let all = evidence.filter { $0.metric == metric }
+        let ofMetric = evidence.filter { $0.metric == metric }
+        let own = ofMetric.filter { !sharedEdges.contains(CallEdge(senderId: $0.key.senderId, receiverId: $0.key.receiverId)) }
+        let all = own.isEmpty ? ofMetric : own
         let sent = all.filter { $0.side == .sender }
         let lead = metric == .loss && !sent.isEmpty ? sent : all
         guard !lead.isEmpty else { return nil }

@@ -123,7 +123,11 @@ struct VerdictWriter {
         case .freezes: return subject.isEmpty ? "froze" : "froze the video \(subject) \(sent ? "sent" : "received")"
         case .frameRate: return "delivered video at \(Self.whole(v * 100)) % of the frame rate sent"
         case .noMedia: return "carried no media"
-        case .bandwidth: return "held the video to \(Self.whole(v)) kbit/s (the encoder was limited by bandwidth)"
+        case .bandwidth:
+            if !sent && !subject.isEmpty {
+                return "kept the video \(subject) received to \(Self.whole(v)) kbit/s (the senders' encoders were limited by bandwidth)"
+            }
+            return "held the video to \(Self.whole(v)) kbit/s (the encoder was limited by bandwidth)"
         case .cpu: return "was limited by the CPU"
         }
     }

@@ -56,7 +56,12 @@ struct Bench: AsyncParsableCommand {
                   "\(large.samples) samples, \(apiParticipants) participants × \(apiMinutes) min")
         table.add("bytes on disk per stream-sample", String(format: "%.1f B", large.bytesPerSample),
                   "whole database / samples; sample payload alone \(String(format: "%.1f B", large.chunkBytesPerSample))")
-        table.add("API session overview", large.overview.summary, "\(large.participants) participants")
+        table.add("API session overview", large.overview.summary, "\(large.participants) participants; diagnosis cached")
+        table.add("  first overview (diagnosis computed)", String(format: "%.0f ms", large.overviewColdMs),
+                  "once per session and new data (at most every half slice while ongoing)")
+        table.add("  diagnosis: read every sample", String(format: "%.0f ms", large.graphReadMs), "\(large.samples) samples into the call graph")
+        table.add("  diagnosis: core", String(format: "%.0f ms", large.diagnosisMs), "symptoms, locator, verdict; \(large.problems) problems")
+        table.add("  quality scores: core", String(format: "%.0f ms", large.scoresMs), "MOS and video score per slice")
         table.add("API one stream, whole session", large.samples1h.summary, "\(large.samplesPerStream) samples")
         table.add("API sessions list", large.list.summary, "")
         table.add("dashboard session page (Overview)", large.sessionPage.summary,

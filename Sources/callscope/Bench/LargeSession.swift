@@ -17,6 +17,13 @@ struct LargeSession {
         var participants: Int
         var samplesPerStream: Int
         var overview: Latency
+        /// The first API overview of the session: its diagnosis computed, not cached.
+        var overviewColdMs: Double
+        /// The diagnosis alone: reading every sample into the call graph, then the core's work.
+        var graphReadMs: Double
+        var diagnosisMs: Double
+        var scoresMs: Double
+        var problems: Int
         var samples1h: Latency
         var list: Latency
         var sessionPage: Latency
@@ -75,6 +82,28 @@ struct LargeSession {
         guard let video = streams.first(where: { $0.key.kind == .video && $0.receiverSamples > 0 }) else {
             throw BenchError("no video stream")
         }
+        // The diagnosis's parts, outside the server: the same reads and the same core calls.
+        let readStarted = Date()
+        var series: [StreamSeries] = []
+        for stream in streams {
+            let all = try await store.samples(streamId: stream.id, side: nil, fromMs: nil, toMs: nil)
+            for side in StreamSide.allCases {
+                let ofSide = all.filter { $0.side == side }
+                if !ofSide.isEmpty { series.append(StreamSeries(key: stream.key, side: side, samples: ofSide)) }
+            }
+        }
+        let graph = CallGraph(series: series)
+        let graphReadMs = Date().timeIntervalSince(readStarted) * 1000
+        let diagnosisStarted = Date()
+        let diagnosis = Diagnosis(graph: graph, callEnded: true)
+        let diagnosisMs = Date().timeIntervalSince(diagnosisStarted) * 1000
+        let scoresStarted = Date()
+        _ = QualityScores(graph: graph, sliceMs: 10_000)
+        let scoresMs = Date().timeIntervalSince(scoresStarted) * 1000
+
+        let coldStarted = Date()
+        _ = try await server.get("/api/v1/sessions/\(session.id)")
+        let overviewColdMs = Date().timeIntervalSince(coldStarted) * 1000
         func measure(_ path: String) async throws -> Latency {
             _ = try await server.get(path)
             var millis: [Double] = []
@@ -106,6 +135,8 @@ struct LargeSession {
                       bytesPerSample: Double(size) / Double(max(1, samples)),
                       chunkBytesPerSample: Double(chunkBytes) / Double(max(1, samples)),
                       participants: participants, samplesPerStream: Int(video.receiverSamples), overview: overview,
+                      overviewColdMs: overviewColdMs, graphReadMs: graphReadMs, diagnosisMs: diagnosisMs, scoresMs: scoresMs,
+                      problems: diagnosis.problems.count,
                       samples1h: oneStream, list: list, sessionPage: sessionPage, statsPage: statsPage, pageWeight: weight,
                       timelineEntries: recorded + drops, qualityDrops: drops)
     }
