@@ -73,6 +73,10 @@ struct DiagnosisTests {
         #expect(blamed == ["alice uplink", "bob downlink"], "\(d.verdict)")
         let downlink = d.verdict.first { $0.hasPrefix("Bob's downlink") }
         #expect(downlink?.hasSuffix("UTC.") == true, "\(d.verdict)")
+        // alice→bob carries both (30 % lost): each problem's figure comes from its own edges,
+        // Alice's from what Carol got of her, Bob's from what he got of Carol.
+        #expect(d.problems.first { $0.direction == .uplink }?.leadingFigure == 12, "\(d.verdict)")
+        #expect(d.problems.first { $0.direction == .downlink }?.leadingFigure == 20, "\(d.verdict)")
     }
 
     @Test("a downlink that delays and jitters audio: Bob's downlink, by the jitter buffer plus half the round trip")

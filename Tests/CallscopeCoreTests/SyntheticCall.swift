@@ -15,6 +15,10 @@ struct SyntheticCall {
         var freezes: Int64 = 0
         var receivedFps: Double?
         var limitation: QualityLimitationReason = .none
+        /// The sender's camera (video kinds; default: what it sends) and what it sends.
+        var captureFps: Double?
+        var sentFps: Double?
+        var sentKbps: Double?
     }
 
     var people: [String]
@@ -106,7 +110,7 @@ struct SyntheticCall {
                 s.packets = side == .sender ? perTick : perTick - lost
                 s.packetsLost = lost
                 s.lossPercent = Double(lost) / Double(perTick) * 100
-                s.bitrateKbps = key.kind.isVideo ? 1200 : 40
+                s.bitrateKbps = imp.sentKbps ?? (key.kind.isVideo ? 1200 : 40)
                 if seed != nil && side == .sender && !key.kind.isVideo {
                     unreportedSent += perTick
                     unreportedLost += lost
@@ -132,7 +136,8 @@ struct SyntheticCall {
             } else {
                 s.rttMs = 40 + imp.extraRttMs
                 if key.kind.isVideo {
-                    s.fps = sentFps[key.kind] ?? 30
+                    s.fps = imp.sentFps ?? sentFps[key.kind] ?? 30
+                    s.captureFps = imp.captureFps ?? s.fps
                     s.qualityLimitation = imp.limitation
                 }
             }

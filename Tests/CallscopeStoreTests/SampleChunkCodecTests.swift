@@ -39,6 +39,7 @@ import Testing
             s.freezeDurationMs = maybe(double)
             s.concealmentPercent = maybe(double)
             s.qualityLimitation = maybe { QualityLimitationReason.allCases.randomElement(using: &rng)! }
+            s.captureFps = maybe(double)
             return s
         }
     }

@@ -48,6 +48,7 @@ func sampleMatches(_ a: StreamSample, _ e: StreamSample) -> Bool {
         && a.packetsTotal == e.packetsTotal && a.packetsLostTotal == e.packetsLostTotal
         && close(a.bitrateKbps, e.bitrateKbps, 100) && close(a.lossPercent, e.lossPercent, 1000)
         && close(a.jitterMs, e.jitterMs, 100) && close(a.rttMs, e.rttMs, 100) && close(a.fps, e.fps, 100)
+        && close(a.captureFps, e.captureFps, 100)
         && close(a.freezeDurationMs, e.freezeDurationMs, 1) && close(a.concealmentPercent, e.concealmentPercent, 1000)
         && close(a.jitterBufferDelayMs, e.jitterBufferDelayMs, 100)
 }

@@ -79,7 +79,14 @@ public struct CallGraph: Sendable {
 
     /// The sender-side sample closest in time to `tsMs`, within `withinMs`.
     public func senderSample(for key: StreamKey, near tsMs: Int64, withinMs: Int64 = 5_000) -> StreamSample? {
-        guard let samples = senderSeries(for: key)?.samples, !samples.isEmpty else { return nil }
+        guard let samples = senderSeries(for: key)?.samples else { return nil }
+        return Self.sample(in: samples, near: tsMs, withinMs: withinMs)
+    }
+
+    /// The sample of `samples` (oldest first) closest in time to `tsMs`, within `withinMs`. Rules
+    /// that ask for every sample of a stream look its sender series up once and call this.
+    public static func sample(in samples: [StreamSample], near tsMs: Int64, withinMs: Int64 = 5_000) -> StreamSample? {
+        guard !samples.isEmpty else { return nil }
         var low = 0, high = samples.count
         while low < high {
             let mid = (low + high) / 2

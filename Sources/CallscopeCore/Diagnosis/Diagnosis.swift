@@ -106,9 +106,9 @@ public struct Diagnosis: Sendable, Hashable {
         let related = symptoms.filter { s in
             guard fault.edges.contains(s.edge), s.overlaps(fault.startMs, fault.endMs) || s.startMs == fault.startMs else { return false }
             switch fault.culprit {
-            case .device: return s.metric == .cpu
+            case .device: return s.metric.isDevice
             case .connection: return s.metric == .rtt
-            default: return s.metric != .cpu
+            default: return !s.metric.isDevice
             }
         }
         // A downlink is led by what its receiver measured: the senders' bandwidth-limited encoders

@@ -63,13 +63,23 @@ struct FaultLocator {
     }
 
     func faults(from symptoms: [Symptom]) -> [Fault] {
-        let path = symptoms.filter { $0.metric != .cpu }
+        // A sweep over time: `live` holds the symptoms that started before the piece ends, less
+        // those that ended before it starts, so each piece costs what overlaps it, not every
+        // symptom of the call (a long call of fifty has thousands).
+        let path = symptoms.filter { !$0.metric.isDevice }.sorted { $0.startMs < $1.startMs }
         var boundaries = Set<Int64>()
         for s in path { boundaries.insert(s.startMs); boundaries.insert(s.endMs) }
         let cuts = boundaries.sorted()
         var pieces: [Fault] = []
+        var live: [Symptom] = []
+        var next = 0
         for (a, b) in zip(cuts, cuts.dropFirst()) where b > a {
-            let here = path.filter { $0.overlaps(a, b) }
+            while next < path.count, path[next].startMs < b {
+                live.append(path[next])
+                next += 1
+            }
+            live.removeAll { $0.endMs <= a }
+            let here = live
             guard !here.isEmpty else { continue }
             let active = Set(activeSpans.filter { $0.value.first < b && a <= $0.value.last }.keys)
             let directional = Set(here.filter { $0.metric.isDirectional }.map(\.edge))
@@ -81,7 +91,7 @@ struct FaultLocator {
                 pieces.append(Fault(culprit: culprit, startMs: a, endMs: b, edges: edges))
             }
         }
-        return Self.merged(pieces) + deviceFaults(symptoms.filter { $0.metric == .cpu })
+        return Self.merged(pieces) + deviceFaults(symptoms.filter { $0.metric.isDevice })
     }
 
     // MARK: directional figures
@@ -95,17 +105,25 @@ struct FaultLocator {
 
     private func locate(bad: Set<CallEdge>, active: Set<CallEdge>) -> [(Culprit, Set<CallEdge>)] {
         guard !bad.isEmpty else { return [] }
-        let senders = Set(active.map(\.senderId)), receivers = Set(active.compactMap(\.receiverId))
-        var candidates: [Candidate] = senders.sorted().map { s in
-            let edges = active.filter { $0.senderId == s }
+        let bySender = Dictionary(grouping: active, by: \.senderId).mapValues(Set.init)
+        let byReceiver = Dictionary(grouping: active.filter { $0.receiverId != nil }, by: { $0.receiverId! }).mapValues(Set.init)
+        func uplink(_ s: String) -> Candidate {
+            let edges = bySender[s] ?? []
             let decisive = Set(edges.compactMap(\.receiverId)).count >= 2 || bad.contains(CallEdge(senderId: s, receiverId: nil))
             return Candidate(culprit: .uplink(s), edges: edges, decisive: decisive)
         }
-        candidates += receivers.sorted().map { r in
-            let edges = active.filter { $0.receiverId == r }
+        func downlink(_ r: String) -> Candidate {
+            let edges = byReceiver[r] ?? []
             return Candidate(culprit: .downlink(r), edges: edges, decisive: Set(edges.map(\.senderId)).count >= 2)
         }
-        if isShared(bad: bad, active: active, candidates: candidates) { return [(.shared, bad)] }
+        // Only ends that touch a bad edge can be blamed; the others matter only to the question
+        // whether every uplink (or downlink) went bad at once.
+        let badSenders = Set(bad.map(\.senderId)), badReceivers = Set(bad.compactMap(\.receiverId))
+        if isShared(bad: bad, ends: bySender.keys.count == badSenders.count ? bySender.keys.sorted().map(uplink) : [])
+            || isShared(bad: bad, ends: byReceiver.keys.count == badReceivers.count ? byReceiver.keys.sorted().map(downlink) : []) {
+            return [(.shared, bad)]
+        }
+        let candidates = badSenders.sorted().map(uplink) + badReceivers.sorted().map(downlink)
         var (chosen, unexplained) = Self.cover(bad: bad, candidates: candidates)
         for edge in unexplained.sorted() {
             // Through an SFU that received the sender's stream fine, the loss came after it.
@@ -120,15 +138,11 @@ struct FaultLocator {
         return chosen
     }
 
-    /// Every uplink, or every downlink, of a call of three or more went mostly bad at once: what
-    /// they share (an SFU's ingress or egress, a relay, a common network) is at fault, not each.
-    private func isShared(bad: Set<CallEdge>, active: Set<CallEdge>, candidates: [Candidate]) -> Bool {
-        func allBad(_ side: [Candidate]) -> Bool {
-            side.count >= 3 && side.allSatisfy { Self.badShare($0.edges, bad) >= 2.0 / 3 }
-        }
-        let ups = candidates.filter { if case .uplink = $0.culprit { true } else { false } }
-        let downs = candidates.filter { if case .downlink = $0.culprit { true } else { false } }
-        return allBad(ups) || allBad(downs)
+    /// Every uplink, or every downlink (`ends`: all of one kind), of a call of three or more went
+    /// mostly bad at once: what they share (an SFU's ingress or egress, a relay, a common
+    /// network) is at fault, not each.
+    private func isShared(bad: Set<CallEdge>, ends: [Candidate]) -> Bool {
+        ends.count >= 3 && ends.allSatisfy { Self.badShare($0.edges, bad) >= 2.0 / 3 }
     }
 
     private static func badShare(_ edges: Set<CallEdge>, _ bad: Set<CallEdge>) -> Double {
@@ -162,9 +176,15 @@ struct FaultLocator {
 
     private func locateConnections(bad: Set<CallEdge>, active: Set<CallEdge>) -> [(Culprit, Set<CallEdge>)] {
         guard !bad.isEmpty else { return [] }
-        let people = Set(active.flatMap { [$0.senderId] + ($0.receiverId.map { [$0] } ?? []) })
+        // Only people on a bad edge can be blamed.
+        let people = Set(bad.flatMap { [$0.senderId] + ($0.receiverId.map { [$0] } ?? []) })
+        var touching: [String: Set<CallEdge>] = [:]
+        for edge in active {
+            if people.contains(edge.senderId) { touching[edge.senderId, default: []].insert(edge) }
+            if let r = edge.receiverId, people.contains(r) { touching[r, default: []].insert(edge) }
+        }
         let candidates: [Candidate] = people.sorted().map { p in
-            let edges = active.filter { $0.senderId == p || $0.receiverId == p }
+            let edges = touching[p] ?? []
             let others = Set(edges.map { $0.senderId == p ? ($0.receiverId ?? "server") : $0.senderId })
             let decisive = others.count >= 2 || bad.contains(CallEdge(senderId: p, receiverId: nil))
             return Candidate(culprit: .connection(p), edges: edges, decisive: decisive)

@@ -27,6 +27,8 @@ extension Problem {
         case .noMedia: "no media"
         case .bandwidth: "bandwidth-limited video"
         case .cpu: "CPU-limited encoder"
+        case .captureFrameRate: "camera delivering few frames"
+        case .encoderFrameRate: "frames dropped before sending"
         }
     }
 

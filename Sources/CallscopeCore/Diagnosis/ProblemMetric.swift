@@ -17,6 +17,12 @@ public enum ProblemMetric: String, Sendable, Hashable, Codable, CaseIterable {
     case bandwidth
     /// The sender's encoder was held back by the CPU.
     case cpu
+    /// The sender's camera delivered too few frames (`media-source.framesPerSecond`), whatever
+    /// the network: a slow or overloaded device, a dark room, a camera shared with another app.
+    case captureFrameRate
+    /// The sender's encoder sent far fewer frames than the camera delivered (sent / captured),
+    /// without the bandwidth estimate asking for it: frames dropped on the device.
+    case encoderFrameRate
 
     /// The unit of the metric's values in a problem's evidence.
     public var unit: String {
@@ -27,12 +33,17 @@ public enum ProblemMetric: String, Sendable, Hashable, Codable, CaseIterable {
         case .frameRate: "received/sent"
         case .noMedia: "packets"
         case .bandwidth, .cpu: "kbit/s"
+        case .captureFrameRate: "fps"
+        case .encoderFrameRate: "sent/captured"
         }
     }
 
     /// `true` for the figures that say which way the media went wrong; RTT is a round trip and
     /// cannot tell an uplink from a downlink.
     public var isDirectional: Bool { self != .rtt }
+
+    /// Figures about the sender's own device, not any link: they make `device` problems only.
+    public var isDevice: Bool { self == .cpu || self == .captureFrameRate || self == .encoderFrameRate }
 
     /// Order among metrics of equal severity when one must lead a problem: what a user notices
     /// first.
@@ -47,6 +58,8 @@ public enum ProblemMetric: String, Sendable, Hashable, Codable, CaseIterable {
         case .jitter: 6
         case .rtt: 7
         case .cpu: 8
+        case .captureFrameRate: 9
+        case .encoderFrameRate: 10
         }
     }
 }

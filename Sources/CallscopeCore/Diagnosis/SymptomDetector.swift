@@ -73,8 +73,11 @@ public struct SymptomDetector: Sendable {
             }
             window.append(Judged(tsMs: sample.tsMs, judgement: judgement))
             if window.count > levels.window { window.removeFirst(window.count - levels.window) }
-            let bad = window.filter { $0.judgement.bad }
-            if judgement.bad, bad.count >= levels.badInWindow, let first = bad.first,
+            // Counted in place: this runs for every sample and rule of the call.
+            guard judgement.bad else { continue }
+            var badCount = 0
+            for judged in window where judged.judgement.bad { badCount += 1 }
+            if badCount >= levels.badInWindow, let first = window.first(where: { $0.judgement.bad }),
                sample.tsMs.subtracting(saturating: first.tsMs) >= levels.minSpanMs {
                 let fromFirst = window.drop { $0.tsMs < first.tsMs }
                 open = Open(startMs: first.tsMs, values: fromFirst.map(\.judgement.value))

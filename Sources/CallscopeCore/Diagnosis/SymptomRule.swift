@@ -34,6 +34,11 @@ struct SymptomRule {
                 rules.append(limitation(.bandwidth, .bandwidth, levels.bandwidthWarmupMs))
                 rules.append(limitation(.cpu, .cpu, levels.warmupMs))
             }
+            // A screen capture's frame rate follows what changes on the screen: only cameras.
+            if key.kind == .video {
+                rules.append(captureFrameRate(levels))
+                rules.append(encoderFrameRate(levels))
+            }
         }
         return rules
     }
@@ -69,10 +74,11 @@ struct SymptomRule {
     /// with a quiet buffer is the RTT rule's, which blames a connection, not a downlink.
     static func delay(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
         let band = levels.delay
+        let sent = graph.senderSeries(for: key)?.samples ?? []
         return SymptomRule(metric: .delay, warmupMs: levels.warmupMs, higherIsWorse: true,
                            severe: { median, _, _ in median > band.severe }) { sample in
             guard let buffered = sample.jitterBufferDelayMs, buffered.isFinite, buffered >= 0 else { return nil }
-            let rtt = sample.rttMs ?? graph.senderSample(for: key, near: sample.tsMs)?.rttMs ?? 0
+            let rtt = sample.rttMs ?? CallGraph.sample(in: sent, near: sample.tsMs)?.rttMs ?? 0
             let oneWay = buffered + (rtt.isFinite ? max(0, rtt) / 2 : 0)
             return SymptomJudgement(value: oneWay, bad: oneWay > band.open && buffered * 2 >= oneWay,
                                     clear: oneWay < band.close || buffered * 3 < oneWay)
@@ -94,10 +100,11 @@ struct SymptomRule {
     /// and a screen share not at all.
     static func frameRate(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
         let band = levels.frameRateRatio
+        let senderSamples = graph.senderSeries(for: key)?.samples ?? []
         return SymptomRule(metric: .frameRate, warmupMs: levels.warmupMs, higherIsWorse: false,
                            severe: { median, _, _ in median < band.severe }) { sample in
             guard let fps = sample.fps, fps.isFinite else { return nil }
-            let sent = graph.senderSample(for: key, near: sample.tsMs)?.fps
+            let sent = CallGraph.sample(in: senderSamples, near: sample.tsMs)?.fps
             guard let expected = sent ?? (key.kind == .video ? levels.limits.fpsGood : nil), expected >= 1 else { return nil }
             let ratio = min(1, max(0, fps / expected))
             return SymptomJudgement(value: ratio, bad: ratio < band.open, clear: ratio >= band.close)
@@ -106,11 +113,40 @@ struct SymptomRule {
 
     /// No packets arrived while the sender's side of the same stream sent some.
     static func noMedia(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
-        SymptomRule(metric: .noMedia, warmupMs: levels.warmupMs, higherIsWorse: true,
-                    severe: { _, _, _ in true }) { sample in
+        let senderSamples = graph.senderSeries(for: key)?.samples ?? []
+        return SymptomRule(metric: .noMedia, warmupMs: levels.warmupMs, higherIsWorse: true,
+                           severe: { _, _, _ in true }) { sample in
             guard let received = sample.packets,
-                  let sent = graph.senderSample(for: key, near: sample.tsMs)?.packets, sent >= levels.minPackets else { return nil }
+                  let sent = CallGraph.sample(in: senderSamples, near: sample.tsMs)?.packets, sent >= levels.minPackets else { return nil }
             return SymptomJudgement(value: Double(received), bad: received == 0, clear: received > 0)
+        }
+    }
+
+    /// What the camera delivered (`captureFps`): below the poor FPS limit opens, from the
+    /// limit's midpoint with the good one clears, half the poor limit is severe. Only while the
+    /// stream really sends video (≥ 50 kbit/s): a camera the user switched off sends black
+    /// frames at about 1 fps, and that is no device problem.
+    static func captureFrameRate(_ levels: ProblemLevels) -> SymptomRule {
+        let poor = levels.limits.fpsPoor, good = levels.limits.fpsGood
+        return SymptomRule(metric: .captureFrameRate, warmupMs: levels.warmupMs, higherIsWorse: false,
+                           severe: { median, _, _ in median < poor / 2 }) { sample in
+            guard let fps = sample.captureFps, fps.isFinite, let kbps = sample.bitrateKbps, kbps >= 50 else { return nil }
+            return SymptomJudgement(value: fps, bad: fps < poor, clear: fps >= (poor + good) / 2)
+        }
+    }
+
+    /// Frames sent against frames captured, when the camera delivers at least the good FPS limit
+    /// and the bandwidth estimate is not what held the encoder back (the bandwidth rule's case):
+    /// the frame-rate ratio's band, as for received video.
+    static func encoderFrameRate(_ levels: ProblemLevels) -> SymptomRule {
+        let band = levels.frameRateRatio
+        return SymptomRule(metric: .encoderFrameRate, warmupMs: levels.warmupMs, higherIsWorse: false,
+                           severe: { median, _, _ in median < band.severe }) { sample in
+            guard let captured = sample.captureFps, captured >= levels.limits.fpsGood, let sent = sample.fps, sent.isFinite
+            else { return nil }
+            let ratio = min(1, max(0, sent / captured))
+            let network = sample.qualityLimitation == .bandwidth
+            return SymptomJudgement(value: ratio, bad: ratio < band.open && !network, clear: ratio >= band.close || network)
         }
     }
 

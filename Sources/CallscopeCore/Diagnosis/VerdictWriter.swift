@@ -50,8 +50,7 @@ struct VerdictWriter {
             let fine = othersReceivedFine(p, among: problems) ? "; the others received the same senders fine." : "."
             return head + fine + relayNote(id)
         case .device:
-            let kbps = p.leadingFigure.map { " (sending \(Self.whole($0)) kbit/s)" } ?? ""
-            return "\(who)'s device could not keep up \(when): the video encoder was limited by the CPU\(kbps)."
+            return device(p, who, when)
         case .unknown, .relay:
             if let other = p.otherParticipantId { return path(p, from: id, to: other, when) }
             if p.metric != .rtt {
@@ -74,6 +73,21 @@ struct VerdictWriter {
         }
         return head + " What else \(graph.name(sender)) sent and \(graph.name(receiver)) received was fine, "
             + "so it was the path between the two, not either link as a whole."
+    }
+
+    private func device(_ p: Problem, _ who: String, _ when: String) -> String {
+        let v = p.leadingFigure ?? 0
+        switch p.metric {
+        case .captureFrameRate:
+            return "\(who)'s camera delivered only \(Self.whole(v)) frames per second \(when), whatever the network: "
+                + "a slow or busy device, a dark room, or a camera another app is using."
+        case .encoderFrameRate:
+            return "\(who)'s device sent only \(Self.whole(v * 100)) % of the frames its camera captured \(when), "
+                + "without the network asking for less: the device could not keep up."
+        default:
+            let kbps = p.leadingFigure.map { " (sending \(Self.whole($0)) kbit/s)" } ?? ""
+            return "\(who)'s device could not keep up \(when): the video encoder was limited by the CPU\(kbps)."
+        }
     }
 
     private func connection(_ p: Problem, _ who: String, _ when: String) -> String {
@@ -129,6 +143,8 @@ struct VerdictWriter {
             }
             return "held the video to \(Self.whole(v)) kbit/s (the encoder was limited by bandwidth)"
         case .cpu: return "was limited by the CPU"
+        case .captureFrameRate: return "captured only \(Self.whole(v)) frames per second"
+        case .encoderFrameRate: return "sent only \(Self.whole(v * 100)) % of the frames captured"
         }
     }
 

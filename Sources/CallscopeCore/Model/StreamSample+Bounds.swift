@@ -14,6 +14,7 @@ extension StreamSample {
         jitterMs = Self.within(jitterMs, 0...10_000_000)               // under 3 h
         rttMs = Self.within(rttMs, 0...10_000_000)
         fps = Self.within(fps, 0...10_000)
+        captureFps = Self.within(captureFps, 0...10_000)
         freezeDurationMs = Self.within(freezeDurationMs, 0...10_000_000)
         jitterBufferDelayMs = Self.within(jitterBufferDelayMs, 0...10_000_000)
         lossPercent = Self.clamped(lossPercent)

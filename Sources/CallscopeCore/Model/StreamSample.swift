@@ -27,6 +27,10 @@ public struct StreamSample: Sendable, Hashable, Codable {
     public var concealmentPercent: Double?
     public var jitterBufferDelayMs: Double?
     public var qualityLimitation: QualityLimitationReason?
+    /// Frames per second the camera (or screen capture) delivered to the encoder: the sender's
+    /// `media-source.framesPerSecond` (sender side, video kinds). Below the sent `fps` is normal
+    /// (the encoder may drop); far above it, the encoder dropped what was captured.
+    public var captureFps: Double?
 
     /// Cumulative `bytesSent`/`bytesReceived` as reported (summed over simulcast layers).
     public var bytesTotal: Int64?

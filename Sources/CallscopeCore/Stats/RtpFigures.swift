@@ -30,6 +30,8 @@ struct RtpFigures {
     var jitterBufferDelay: Double?
     var jitterBufferEmittedCount: Double?
     var qualityLimitation: QualityLimitationReason?
+    /// `media-source.framesPerSecond` of an outbound video stat.
+    var captureFps: Double?
 
     var bytesTotal: Double?
     var packetsTotal: Double?

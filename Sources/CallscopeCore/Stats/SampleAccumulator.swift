@@ -37,6 +37,7 @@ struct SampleAccumulator {
         var frameWidth: Double?
         var frameHeight: Double?
         var qualityLimitation: QualityLimitationReason?
+        var captureFps: Double?
 
         init(_ figures: RtpFigures) {
             statId = figures.statId
@@ -46,6 +47,7 @@ struct SampleAccumulator {
             frameWidth = figures.frameWidth
             frameHeight = figures.frameHeight
             qualityLimitation = figures.qualityLimitation
+            captureFps = figures.captureFps
         }
 
         func isLarger(than other: Layer) -> Bool {
@@ -135,6 +137,7 @@ struct SampleAccumulator {
             sample.frameWidth = largest.frameWidth.flatMap(Int.init(saturating:))
             sample.frameHeight = largest.frameHeight.flatMap(Int.init(saturating:))
             sample.qualityLimitation = largest.qualityLimitation
+            sample.captureFps = largest.captureFps
         }
         sample.bound()
         return sample

@@ -36,6 +36,8 @@ extension StatsDerivationPass {
         figures.frameHeight = stat.gauge(.frameHeight) ?? track?.gauge(.frameHeight)
         figures.fps = stat.gauge(.framesPerSecond)
         figures.qualityLimitation = stat.text(.qualityLimitationReason).flatMap(QualityLimitationReason.init(rawValue:))
+        // Capture FPS = media-source.framesPerSecond: what the camera gave the encoder.
+        if kind.isVideo { figures.captureFps = mediaSource?.gauge(.framesPerSecond) }
 
         if let interval = RtpInterval(previous: previous, current: counters, maxGapMs: options.maxGapMs) {
             // Bitrate (kbit/s) = 8 × ΔbytesSent ÷ Δt ÷ 1000.

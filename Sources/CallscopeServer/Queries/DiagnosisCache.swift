@@ -26,6 +26,9 @@ actor DiagnosisCache {
         var version: Version
         var judgement: Judgement
         var computedMs: Int64
+        /// How long computing it took: a long call's diagnosis costs seconds, so while it is
+        /// ongoing it is recomputed at most every four times that (a quarter of one core).
+        var costMs: Int64
     }
 
     private var entries: [String: Entry] = [:]
@@ -39,17 +42,17 @@ actor DiagnosisCache {
         guard let entry = entries[sessionId] else { return nil }
         if entry.version == version { return entry.judgement }
         // An ongoing session's samples change on every batch: recompute at most once per interval.
-        let recent = nowMs.subtracting(saturating: entry.computedMs) < minIntervalMs
+        let recent = nowMs.subtracting(saturating: entry.computedMs) < max(minIntervalMs, entry.costMs.multiplied(saturating: 4))
         let sameInputs = entry.version.limits == version.limits && entry.version.incidents == version.incidents
             && entry.version.relayed == version.relayed
         return !version.ended && sameInputs && recent ? entry.judgement : nil
     }
 
-    func store(_ judgement: Judgement, for sessionId: String, version: Version, nowMs: Int64) {
+    func store(_ judgement: Judgement, for sessionId: String, version: Version, nowMs: Int64, costMs: Int64 = 0) {
         if entries[sessionId] == nil, entries.count >= capacity,
            let oldest = entries.min(by: { $0.value.computedMs < $1.value.computedMs })?.key {
             entries[oldest] = nil
         }
-        entries[sessionId] = Entry(version: version, judgement: judgement, computedMs: nowMs)
+        entries[sessionId] = Entry(version: version, judgement: judgement, computedMs: nowMs, costMs: costMs)
     }
 }

@@ -4,7 +4,8 @@ import CallscopeStore
 extension SessionQueries {
     /// Why the session was bad and on whose side (docs/quality.md), from every sample of its
     /// streams. Cached until samples arrive; while the session is ongoing, recomputed at most once
-    /// per half health slice, so live views follow within one slice.
+    /// per half health slice (or four times what the last computation took, for very long calls),
+    /// so live views follow within one slice.
     func diagnosis(of session: Session, streams known: [StreamInfo]? = nil, names: [String: String]? = nil) async throws
         -> Diagnosis {
         try await judgement(of: session, streams: known, names: names).diagnosis
@@ -33,12 +34,15 @@ extension SessionQueries {
         if let cached = await diagnoses.judgement(session.id, version: version, nowMs: now, minIntervalMs: sliceMs / 2) {
             return cached
         }
+        let started = ContinuousClock.now
         var graph = try await callGraph(of: session, streams: streams, names: names)
         graph.relayedParticipants = relayed
         let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended,
                                   incidents: incidents)
         let judgement = DiagnosisCache.Judgement(diagnosis: diagnosis, scores: QualityScores(graph: graph, sliceMs: sliceMs))
-        await diagnoses.store(judgement, for: session.id, version: version, nowMs: now)
+        let cost = ContinuousClock.now - started
+        let costMs = cost.components.seconds.multiplied(saturating: 1000).adding(saturating: cost.components.attoseconds / 1_000_000_000_000_000)
+        await diagnoses.store(judgement, for: session.id, version: version, nowMs: now, costMs: costMs)
         return judgement
     }
 

@@ -52,7 +52,10 @@ import CallscopeCore
 ///   and `d = Double(cur[packets]) + Double(l)`: `Q(Double(l) × 100 / d)` if `d > 0`.
 /// - any other case and field: `v[f]`.
 ///
-/// A mask bit beyond the known fields is an error: new fields would come with a new version byte.
+/// A mask bit beyond the known fields is an error. A new field takes the next bit and appends to
+/// ``Field``: data written before it never sets that bit, so it still reads back the same, and
+/// the version byte changes only when an existing field's meaning or prediction does.
+/// (`captureFps` came this way.)
 /// Because a sample depends only on the state the samples before it left, bytes written later by
 /// an ``Encoder`` continuing from the chunk's last state can simply be concatenated to `data`:
 ///
@@ -74,12 +77,14 @@ public enum SampleChunkCodec {
         case bytesTotal, packetsTotal, bitrateKbps, jitterMs, rttMs, fps, jitterBufferDelayMs
         case concealmentPercent, packetsLostTotal, packets, packetsLost, lossPercent
         case freezeCount, freezeDurationMs, frameWidth, frameHeight, qualityLimitation
+        /// Added after the first release: chunks written before have its bit clear.
+        case captureFps
 
         /// Quanta per unit: 100 keeps 0.01 (kbit/s, ms, frames/s), 1000 keeps 0.001 % for
         /// percentages, 1 keeps integers and whole milliseconds of freeze time.
         public var scale: Double {
             switch self {
-            case .bitrateKbps, .jitterMs, .rttMs, .jitterBufferDelayMs, .fps: 100
+            case .bitrateKbps, .jitterMs, .rttMs, .jitterBufferDelayMs, .fps, .captureFps: 100
             case .lossPercent, .concealmentPercent: 1000
             default: 1
             }
@@ -253,6 +258,7 @@ public enum SampleChunkCodec {
         case .rttMs: quantised(s.rttMs, field.scale)
         case .jitterBufferDelayMs: quantised(s.jitterBufferDelayMs, field.scale)
         case .fps: quantised(s.fps, field.scale)
+        case .captureFps: quantised(s.captureFps, field.scale)
         case .frameWidth: s.frameWidth.map(Int64.init)
         case .frameHeight: s.frameHeight.map(Int64.init)
         case .freezeCount: s.freezeCount
@@ -283,6 +289,7 @@ public enum SampleChunkCodec {
         case .rttMs: s.rttMs = Double(q) / field.scale
         case .jitterBufferDelayMs: s.jitterBufferDelayMs = Double(q) / field.scale
         case .fps: s.fps = Double(q) / field.scale
+        case .captureFps: s.captureFps = Double(q) / field.scale
         case .frameWidth: s.frameWidth = Int(truncatingIfNeeded: q)
         case .frameHeight: s.frameHeight = Int(truncatingIfNeeded: q)
         case .freezeCount: s.freezeCount = q

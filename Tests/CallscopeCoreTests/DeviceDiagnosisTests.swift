@@ -1,0 +1,61 @@
+import CallscopeCore
+import Testing
+
+@Suite("Diagnosis: the sender's device")
+struct DeviceDiagnosisTests {
+    typealias Impairment = SyntheticCall.Impairment
+
+    /// `change` applies to what Alice sends of `kind` from 30 s to 90 s, on every stream.
+    static func alice(_ kind: MediaKind = .video, _ change: @escaping (inout Impairment) -> Void)
+        -> (String, String?, MediaKind, Int) -> Impairment {
+        { sender, _, k, t in
+            var imp = Impairment()
+            if sender == "alice" && k == kind && (30..<90).contains(t) { change(&imp) }
+            return imp
+        }
+    }
+
+    @Test("a camera delivering 5 fps is Alice's device, whatever the network; nobody's link is blamed")
+    func slowCamera() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = Self.alice { $0.captureFps = 5; $0.sentFps = 5; $0.receivedFps = 5 }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.verdict)")
+        #expect(p.participantId == "alice" && p.direction == .device && p.metric == .captureFrameRate)
+        #expect(p.leadingFigure == 5 && p.severity == .moderate)
+        #expect(d.verdict.first == "Alice's camera delivered only 5 frames per second from 22:13:50 to 22:14:50 UTC, "
+            + "whatever the network: a slow or busy device, a dark room, or a camera another app is using.")
+    }
+
+    @Test("an encoder sending a third of the captured frames, without the bandwidth asking, is the device")
+    func encoderDrops() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = Self.alice { $0.captureFps = 30; $0.sentFps = 10; $0.receivedFps = 10 }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.verdict)")
+        #expect(p.direction == .device && p.metric == .encoderFrameRate && abs((p.leadingFigure ?? 0) - 1.0 / 3) < 1e-9)
+        #expect(d.verdict.first?.hasPrefix("Alice's device sent only 33 % of the frames its camera captured from ") == true, "\(d.verdict)")
+    }
+
+    @Test("frames dropped because the bandwidth estimate asked for it are the uplink's, not the device's")
+    func bandwidthDrops() {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = Self.alice { $0.captureFps = 30; $0.sentFps = 10; $0.receivedFps = 10; $0.limitation = .bandwidth }
+        let d = Diagnosis(graph: call.graph)
+        #expect(!d.problems.contains { $0.direction == .device }, "\(d.verdict)")
+        #expect(d.problems.contains { $0.participantId == "alice" && $0.direction == .uplink && $0.metric == .bandwidth })
+    }
+
+    @Test("a camera switched off (black frames at 1 fps, 20 kbit/s) and a still screen share at 5 fps are no device problem")
+    func notDevice() {
+        var off = SyntheticCall(people: ["alice", "bob", "carol"])
+        off.impair = Self.alice { $0.captureFps = 1; $0.sentFps = 1; $0.receivedFps = 1; $0.sentKbps = 20 }
+        #expect(Diagnosis(graph: off.graph).problems.isEmpty, "\(Diagnosis(graph: off.graph).verdict)")
+        var share = SyntheticCall(people: ["alice", "bob", "carol"])
+        share.kinds = [.audio, .video, .screenVideo]
+        share.impair = Self.alice(.screenVideo) { $0.captureFps = 5; $0.sentFps = 5; $0.receivedFps = 5 }
+        #expect(Diagnosis(graph: share.graph).problems.isEmpty, "\(Diagnosis(graph: share.graph).verdict)")
+    }
+}
