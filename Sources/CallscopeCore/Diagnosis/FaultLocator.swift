@@ -73,6 +73,11 @@ struct FaultLocator {
         var pieces: [Fault] = []
         var live: [Symptom] = []
         var next = 0
+        var active = ActiveEdges([])
+        // An edge is active in [a, b) when its span's first sample is before b and its last at or
+        // after a; both bounds only grow, so the set changes only when one passes a span's end.
+        let firsts = activeSpans.values.map(\.first).sorted(), lasts = activeSpans.values.map(\.last).sorted()
+        var firstsPassed = 0, lastsPassed = 0, stale = true
         for (a, b) in zip(cuts, cuts.dropFirst()) where b > a {
             while next < path.count, path[next].startMs < b {
                 live.append(path[next])
@@ -81,13 +86,20 @@ struct FaultLocator {
             live.removeAll { $0.endMs <= a }
             let here = live
             guard !here.isEmpty else { continue }
-            let active = Set(activeSpans.filter { $0.value.first < b && a <= $0.value.last }.keys)
+            // Which edges carry media changes only when a stream starts or stops: the index of
+            // them is built again only then, not for every piece.
+            while firstsPassed < firsts.count, firsts[firstsPassed] < b { firstsPassed += 1; stale = true }
+            while lastsPassed < lasts.count, lasts[lastsPassed] < a { lastsPassed += 1; stale = true }
+            if stale {
+                active = ActiveEdges(Set(activeSpans.filter { $0.value.first < b && a <= $0.value.last }.keys))
+                stale = false
+            }
             let directional = Set(here.filter { $0.metric.isDirectional }.map(\.edge))
             let roundTrip = Set(here.filter { !$0.metric.isDirectional }.map(\.edge))
-            for (culprit, edges) in locate(bad: directional, active: active.union(directional)) {
+            for (culprit, edges) in locate(bad: directional, active: active.adding(directional)) {
                 pieces.append(Fault(culprit: culprit, startMs: a, endMs: b, edges: edges))
             }
-            for (culprit, edges) in locateConnections(bad: roundTrip, active: active.union(roundTrip)) {
+            for (culprit, edges) in locateConnections(bad: roundTrip, active: active.adding(roundTrip)) {
                 pieces.append(Fault(culprit: culprit, startMs: a, endMs: b, edges: edges))
             }
         }
@@ -103,10 +115,39 @@ struct FaultLocator {
         var decisive: Bool
     }
 
-    private func locate(bad: Set<CallEdge>, active: Set<CallEdge>) -> [(Culprit, Set<CallEdge>)] {
+    /// The edges with media in a piece of time, by sender and by receiver.
+    struct ActiveEdges {
+        private(set) var edges: Set<CallEdge>
+        private(set) var bySender: [String: Set<CallEdge>] = [:]
+        private(set) var byReceiver: [String: Set<CallEdge>] = [:]
+
+        init(_ edges: Set<CallEdge>) {
+            self.edges = []
+            for edge in edges { insert(edge) }
+        }
+
+        private mutating func insert(_ edge: CallEdge) {
+            guard edges.insert(edge).inserted else { return }
+            bySender[edge.senderId, default: []].insert(edge)
+            if let r = edge.receiverId { byReceiver[r, default: []].insert(edge) }
+        }
+
+        /// These and `more` (bad edges are active, but a symptom may outlast its series' span).
+        func adding(_ more: Set<CallEdge>) -> ActiveEdges {
+            guard !more.isSubset(of: edges) else { return self }
+            var copy = self
+            for edge in more { copy.insert(edge) }
+            return copy
+        }
+
+        func touching(_ participant: String) -> Set<CallEdge> {
+            (bySender[participant] ?? []).union(byReceiver[participant] ?? [])
+        }
+    }
+
+    private func locate(bad: Set<CallEdge>, active: ActiveEdges) -> [(Culprit, Set<CallEdge>)] {
         guard !bad.isEmpty else { return [] }
-        let bySender = Dictionary(grouping: active, by: \.senderId).mapValues(Set.init)
-        let byReceiver = Dictionary(grouping: active.filter { $0.receiverId != nil }, by: { $0.receiverId! }).mapValues(Set.init)
+        let bySender = active.bySender, byReceiver = active.byReceiver
         func uplink(_ s: String) -> Candidate {
             let edges = bySender[s] ?? []
             let decisive = Set(edges.compactMap(\.receiverId)).count >= 2 || bad.contains(CallEdge(senderId: s, receiverId: nil))
@@ -128,7 +169,7 @@ struct FaultLocator {
         for edge in unexplained.sorted() {
             // Through an SFU that received the sender's stream fine, the loss came after it.
             let serverEdge = CallEdge(senderId: edge.senderId, receiverId: nil)
-            if let receiver = edge.receiverId, active.contains(serverEdge), !bad.contains(serverEdge) {
+            if let receiver = edge.receiverId, active.edges.contains(serverEdge), !bad.contains(serverEdge) {
                 chosen.append((.downlink(receiver), [edge]))
             } else {
                 chosen.append((.path(edge), [edge]))
@@ -174,17 +215,12 @@ struct FaultLocator {
 
     // MARK: round-trip time
 
-    private func locateConnections(bad: Set<CallEdge>, active: Set<CallEdge>) -> [(Culprit, Set<CallEdge>)] {
+    private func locateConnections(bad: Set<CallEdge>, active: ActiveEdges) -> [(Culprit, Set<CallEdge>)] {
         guard !bad.isEmpty else { return [] }
         // Only people on a bad edge can be blamed.
         let people = Set(bad.flatMap { [$0.senderId] + ($0.receiverId.map { [$0] } ?? []) })
-        var touching: [String: Set<CallEdge>] = [:]
-        for edge in active {
-            if people.contains(edge.senderId) { touching[edge.senderId, default: []].insert(edge) }
-            if let r = edge.receiverId, people.contains(r) { touching[r, default: []].insert(edge) }
-        }
         let candidates: [Candidate] = people.sorted().map { p in
-            let edges = touching[p] ?? []
+            let edges = active.touching(p)
             let others = Set(edges.map { $0.senderId == p ? ($0.receiverId ?? "server") : $0.senderId })
             let decisive = others.count >= 2 || bad.contains(CallEdge(senderId: p, receiverId: nil))
             return Candidate(culprit: .connection(p), edges: edges, decisive: decisive)

@@ -77,7 +77,8 @@ struct SessionsController: Sendable {
         let streams = try await queries.streams(of: session)
         let names = Dictionary(try await queries.store.participants(sessionId: session.id).map { ($0.participantId, $0.name ?? $0.participantId) },
                                uniquingKeysWith: { a, _ in a })
-        return APIModels.QualityDTO(try await queries.qualityScores(of: session),
+        guard let scores = try await queries.qualityScores(of: session) else { throw APIError.notFound("quality scores") }
+        return APIModels.QualityDTO(scores,
                                     streamIds: Dictionary(streams.map { ($0.key, $0.id) }, uniquingKeysWith: { a, _ in a }), names: names)
     }
 

@@ -8,17 +8,27 @@ extension SessionQueries {
     /// so live views follow within one slice.
     func diagnosis(of session: Session, streams known: [StreamInfo]? = nil, names: [String: String]? = nil) async throws
         -> Diagnosis {
-        try await judgement(of: session, streams: known, names: names).diagnosis
+        try await judgement(of: session, streams: known, names: names, waitMs: nil)!.diagnosis
+    }
+
+    /// The diagnosis a page shows: the one of older data while a newer one computes, or `nil`
+    /// when none is ready within `waitMs` (a long call's first diagnosis takes seconds; the page
+    /// says so and fetches itself again).
+    func diagnosisForPage(of session: Session, names: [String: String]? = nil, waitMs: Int64 = 1_500) async throws
+        -> Diagnosis? {
+        try await judgement(of: session, streams: nil, names: names, waitMs: waitMs)?.diagnosis
     }
 
     /// Audio MOS and video scores over time, per stream and per participant (docs/quality.md
-    /// §2–3), one point per health slice; computed and cached with the diagnosis.
-    func qualityScores(of session: Session) async throws -> QualityScores {
-        try await judgement(of: session, streams: nil, names: nil).scores
+    /// §2–3), one point per health slice; computed and cached with the diagnosis. `waitMs`: as
+    /// for ``diagnosisForPage(of:names:waitMs:)``.
+    func qualityScores(of session: Session, waitMs: Int64? = nil) async throws -> QualityScores? {
+        try await judgement(of: session, streams: nil, names: nil, waitMs: waitMs)?.scores
     }
 
-    private func judgement(of session: Session, streams known: [StreamInfo]?, names: [String: String]?) async throws
-        -> DiagnosisCache.Judgement {
+    /// `waitMs` `nil`: waits for the computation, whatever it takes (the API, exports).
+    private func judgement(of session: Session, streams known: [StreamInfo]?, names: [String: String]?,
+                           waitMs: Int64?) async throws -> DiagnosisCache.Judgement? {
         let limits = try await limits(of: session)
         let streams = if let known { known } else { try await store.streams(sessionId: session.id) }
         // Errors and events are few next to samples, and tie problems to what explains them.
@@ -30,20 +40,20 @@ extension SessionQueries {
             samples: streams.reduce(Int64(0)) { $0.adding(saturating: $1.senderSamples.adding(saturating: $1.receiverSamples)) },
             lastMs: streams.map(\.lastMs).max() ?? 0, ended: session.status == .ended, limits: limits, incidents: incidents,
             relayed: relayed)
-        let now = clock.nowMs()
-        if let cached = await diagnoses.judgement(session.id, version: version, nowMs: now, minIntervalMs: sliceMs / 2) {
-            return cached
+        let queries = self
+        return try await diagnoses.judgement(session.id, version: version, nowMs: clock.nowMs(), minIntervalMs: sliceMs / 2,
+                                             waitMs: waitMs, staleIsFine: waitMs != nil) {
+            let started = ContinuousClock.now
+            var graph = try await queries.callGraph(of: session, streams: streams, names: names)
+            graph.relayedParticipants = relayed
+            let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended,
+                                      incidents: incidents)
+            let judgement = DiagnosisCache.Judgement(diagnosis: diagnosis, scores: QualityScores(graph: graph, sliceMs: queries.sliceMs))
+            let cost = ContinuousClock.now - started
+            let costMs = cost.components.seconds.multiplied(saturating: 1000)
+                .adding(saturating: cost.components.attoseconds / 1_000_000_000_000_000)
+            return (judgement, costMs)
         }
-        let started = ContinuousClock.now
-        var graph = try await callGraph(of: session, streams: streams, names: names)
-        graph.relayedParticipants = relayed
-        let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended,
-                                  incidents: incidents)
-        let judgement = DiagnosisCache.Judgement(diagnosis: diagnosis, scores: QualityScores(graph: graph, sliceMs: sliceMs))
-        let cost = ContinuousClock.now - started
-        let costMs = cost.components.seconds.multiplied(saturating: 1000).adding(saturating: cost.components.attoseconds / 1_000_000_000_000_000)
-        await diagnoses.store(judgement, for: session.id, version: version, nowMs: now, costMs: costMs)
-        return judgement
     }
 
     /// Participants whose selected candidate pair went through a TURN relay at some point: the

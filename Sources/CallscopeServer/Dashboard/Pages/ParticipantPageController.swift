@@ -69,8 +69,10 @@ struct ParticipantPageController: Sendable {
         let commonSpan = HealthBar.span(fromMs: session.startMs, toMs: end, slices: detail.slices, sliceMs: sliceMs)
         let name = p.name ?? pid
         let unknown = "not reported"
-        let diagnosis = try await queries.diagnosis(of: session)
-        let quality = Self.qualityRows(try await queries.qualityScores(of: session), pid)
+        // As on the Overview, a long call's first diagnosis is not waited for.
+        let diagnosed = try await queries.diagnosisForPage(of: session)
+        let diagnosis = diagnosed ?? SessionOverviewModel.DiagnosisSection.pendingDiagnosis
+        let quality = try await queries.qualityScores(of: session, waitMs: 0).map { Self.qualityRows($0, pid) } ?? []
         let names = diagnosis.problems.isEmpty ? [:] : try await queries.overview(of: session).names
         let display = { (id: String) in names[id] ?? id }
         let model = Model(
@@ -101,7 +103,8 @@ struct ParticipantPageController: Sendable {
             statsURL: "\(scope.base)/stats?sender=\(SessionOverviewPageController.path(pid))",
             ownProblems: diagnosis.problems(of: pid).map { Self.line($0, display) },
             sufferedProblems: diagnosis.problems(sufferedBy: pid).map { Self.line($0, display) },
-            problemsSummary: Self.summary(diagnosis, pid, name),
+            problemsSummary: diagnosed == nil ? "The diagnosis of this call is still being computed; open this again in a few seconds."
+                : Self.summary(diagnosis, pid, name),
             hasOwnProblems: !diagnosis.problems(of: pid).isEmpty, hasSufferedProblems: !diagnosis.problems(sufferedBy: pid).isEmpty,
             quality: quality, hasQuality: !quality.isEmpty)
         return try templates.page("participant", model)

@@ -3,13 +3,14 @@ import CallscopeStore
 
 extension SessionOverviewModel {
     /// The Overview page of `overview` as `scope`'s reader sees it (a share link: no actions).
-    init(_ overview: SessionOverview, diagnosis: Diagnosis, scope: SessionScope, user: String?, timeline: Timeline,
+    init(_ overview: SessionOverview, diagnosis: Diagnosis, diagnosisPending: Bool = false, scope: SessionScope, user: String?,
+         timeline: Timeline,
          notice: String?, notes: [SessionNote], shareLinks: [ShareLink], nowMs: Int64) {
         let session = overview.session
         let canKick = !scope.readOnly && session.status == .ongoing
         self.init(
             frame: scope.frame(title: "Session \(session.meetingId)", user: user, tab: "Overview"),
-            diagnosis: DiagnosisSection(diagnosis, names: overview.names, errorsURL: scope.base + "/errors"),
+            diagnosis: DiagnosisSection(diagnosis, names: overview.names, errorsURL: scope.base + "/errors", pending: diagnosisPending),
             fields: Self.fields(overview),
             services: overview.services.map(Service.init),
             hasServices: !overview.services.isEmpty,

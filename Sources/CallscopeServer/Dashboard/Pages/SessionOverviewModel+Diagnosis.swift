@@ -29,10 +29,19 @@ extension SessionOverviewModel {
         var incidents: [Incident]
         var hasIncidents: Bool
         var errorsURL: String
+        /// The diagnosis is still being computed: the page fetches itself again until it is not.
+        var pending: Bool
+
+        /// What a page shows while a long call's diagnosis computes.
+        static let pendingDiagnosis = Diagnosis(problems: [], verdict: [
+            "Diagnosing this call: every sample of every stream is read, which takes a few seconds for a long call. "
+                + "This part of the page updates by itself when it is ready.",
+        ])
         /// `good` for a clean call, `bad` with a severe problem, `warn` otherwise.
         var tone: String
 
-        init(_ diagnosis: Diagnosis, names: [String: String], errorsURL: String) {
+        init(_ diagnosis: Diagnosis, names: [String: String], errorsURL: String, pending: Bool = false) {
+            self.pending = pending
             let name = { (id: String) in names[id] ?? id }
             verdict = diagnosis.verdict
             problems = diagnosis.problems.map { p in
@@ -52,7 +61,7 @@ extension SessionOverviewModel {
             hasIncidents = !incidents.isEmpty
             self.errorsURL = errorsURL
             let serious = diagnosis.incidents.contains { $0.advice.category.affectsMedia }
-            tone = diagnosis.problems.contains { $0.severity == .severe } ? "bad"
+            tone = pending ? "pending" : diagnosis.problems.contains { $0.severity == .severe } ? "bad"
                 : !diagnosis.problems.isEmpty || serious ? "warn" : "good"
         }
     }

@@ -28,14 +28,16 @@ struct SessionOverviewPageController: Sendable {
         let digest = try await queries.healthDigest(of: session)
         let overview = try await queries.overview(of: session, digest: digest)
         let timeline = try await queries.timeline(of: session, digest: digest)
-        let diagnosis = try await queries.diagnosis(of: session, names: overview.names)
+        // A long call's first diagnosis takes seconds: the page does not wait for it.
+        let diagnosed = try await queries.diagnosisForPage(of: session, names: overview.names)
+        let diagnosis = diagnosed ?? SessionOverviewModel.DiagnosisSection.pendingDiagnosis
         let notes = try await queries.notes(of: session)
         let links = scope.readOnly ? [] : try await queries.shareLinks(of: session)
         let now = queries.clock.nowMs()
         let notice = request.uri.queryParameters.get("flash").flatMap { flashes.take($0, for: context.user?.id ?? "", nowMs: now) }
             ?? request.uri.queryParameters.get("notice")
         let model = SessionOverviewModel(
-            overview, diagnosis: diagnosis, scope: scope, user: context.user?.username,
+            overview, diagnosis: diagnosis, diagnosisPending: diagnosed == nil, scope: scope, user: context.user?.username,
             timeline: .init(timeline, view: TimelineView(request.uri.queryParameters), scope: scope, overview: overview,
                             limits: try await queries.limits(of: session), problems: diagnosis.problems),
             notice: notice, notes: notes, shareLinks: links, nowMs: now)

@@ -169,6 +169,27 @@ for (const svg of document.querySelectorAll("svg.cs-chart")) zoomable(svg);
 for (const t of document.querySelectorAll("table[data-live='1']")) liveTable(t);
 const livePageMarker = document.querySelector("[data-live-page]");
 if (livePageMarker) livePage(livePageMarker);
+if (document.querySelector("[data-diagnosis-pending]")) awaitDiagnosis();
+
+// A long call's diagnosis is computed after the page was served: fetch the page again every
+// 2 s and swap the diagnosis in once it is there (at most for two minutes).
+async function awaitDiagnosis(tries = 60) {
+  await new Promise((done) => setTimeout(done, 2000));
+  try {
+    const doc = await fetchDocument(location.href);
+    const next = doc.getElementById("diagnosis"), current = document.getElementById("diagnosis");
+    if (next && current && !next.hasAttribute("data-diagnosis-pending")) {
+      for (const region of document.querySelectorAll("[data-live-region][id]")) {
+        const fresh = doc.getElementById(region.id);
+        if (fresh) region.replaceWith(document.importNode(fresh, true));
+      }
+      wireForms();
+      localTimes();
+      return;
+    }
+  } catch { /* tried again below */ }
+  if (tries > 1) awaitDiagnosis(tries - 1);
+}
 
 // Kick out asks first (the form works without script, the script adds the confirmation).
 function wireForms() {
