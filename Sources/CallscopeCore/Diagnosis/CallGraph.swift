@@ -83,6 +83,31 @@ public struct CallGraph: Sendable {
         return Self.sample(in: samples, near: tsMs, withinMs: withinMs)
     }
 
+    /// A reader of one sender series for questions asked in time order (a rule judging a receiver
+    /// series sample by sample): each answer starts where the last one was, so a whole series
+    /// costs one pass over its sender's samples. Earlier times are answered too, by search.
+    final class SenderCursor {
+        private let samples: [StreamSample]
+        private var index = 0
+
+        init(_ samples: [StreamSample]) { self.samples = samples }
+
+        func sample(near tsMs: Int64, withinMs: Int64 = 5_000) -> StreamSample? {
+            guard !samples.isEmpty else { return nil }
+            if samples[index].tsMs > tsMs { return CallGraph.sample(in: samples, near: tsMs, withinMs: withinMs) }
+            while index + 1 < samples.count, samples[index + 1].tsMs <= tsMs { index += 1 }
+            var best = samples[index]
+            if index + 1 < samples.count,
+               samples[index + 1].tsMs.subtracting(saturating: tsMs) < tsMs.subtracting(saturating: best.tsMs) {
+                best = samples[index + 1]
+            }
+            return abs(best.tsMs.subtracting(saturating: tsMs)) <= withinMs ? best : nil
+        }
+    }
+
+    /// A cursor over the sender side of the stream whose receiver side is `key`.
+    func senderCursor(for key: StreamKey) -> SenderCursor { SenderCursor(senderSeries(for: key)?.samples ?? []) }
+
     /// The sample of `samples` (oldest first) closest in time to `tsMs`, within `withinMs`. Rules
     /// that ask for every sample of a stream look its sender series up once and call this.
     public static func sample(in samples: [StreamSample], near tsMs: Int64, withinMs: Int64 = 5_000) -> StreamSample? {

@@ -30,7 +30,11 @@ public struct Diagnosis: Sendable, Hashable {
         // everyone's media goes through one.
         let everyoneRelayed = !graph.relayedParticipants.isEmpty && graph.participantIds.allSatisfy(graph.relayedParticipants.contains)
         let sharedIsRelay = graph.usesServer || everyoneRelayed
-        var problems = faults.compactMap { Self.problem($0, symptoms, sharedIsRelay: sharedIsRelay, callEnded: callEnded) }
+        // Each fault looks only at the symptoms of its own edges.
+        let byEdge = Dictionary(grouping: symptoms, by: \.edge)
+        var problems = faults.compactMap { fault in
+            Self.problem(fault, fault.edges.sorted().flatMap { byEdge[$0] ?? [] }, sharedIsRelay: sharedIsRelay, callEnded: callEnded)
+        }
             .sorted { ($1.severity, $1.durationMs, $0.startMs) < ($0.severity, $0.durationMs, $1.startMs) }
         for i in problems.indices { problems[i].incidents = incidents.filter { $0.explains(problems[i]) } }
         Self.markSharedEdges(&problems)

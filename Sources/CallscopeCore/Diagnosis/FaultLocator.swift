@@ -187,7 +187,10 @@ struct FaultLocator {
     }
 
     private static func badShare(_ edges: Set<CallEdge>, _ bad: Set<CallEdge>) -> Double {
-        edges.isEmpty ? 0 : Double(edges.intersection(bad).count) / Double(edges.count)
+        guard !edges.isEmpty else { return 0 }
+        var n = 0
+        for edge in edges where bad.contains(edge) { n += 1 }
+        return Double(n) / Double(edges.count)
     }
 
     /// Greedy set cover: the decisive, mostly-bad candidate that explains the most unexplained
@@ -195,17 +198,33 @@ struct FaultLocator {
     private static func cover(bad: Set<CallEdge>, candidates: [Candidate]) -> ([(Culprit, Set<CallEdge>)], Set<CallEdge>) {
         var unexplained = bad
         var chosen: [(Culprit, Set<CallEdge>)] = []
+        // Counted, not built as sets: this runs for every piece of a long call. How many fine
+        // edges a candidate would blame does not change while it is in the pool.
+        func count(_ edges: Set<CallEdge>, in set: Set<CallEdge>) -> Int {
+            var n = 0
+            for edge in edges where set.contains(edge) { n += 1 }
+            return n
+        }
         var pool = candidates.filter { $0.decisive && badShare($0.edges, bad) >= 2.0 / 3 }
+            .map { (candidate: $0, fine: $0.edges.count - count($0.edges, in: bad)) }
         while !unexplained.isEmpty {
-            let best = pool.enumerated().max { x, y in
-                let a = x.element, b = y.element
-                let na = a.edges.intersection(unexplained).count, nb = b.edges.intersection(unexplained).count
-                if na != nb { return na < nb }
-                let ga = a.edges.subtracting(bad).count, gb = b.edges.subtracting(bad).count
-                if ga != gb { return ga > gb }
-                return a.culprit > b.culprit
+            var best: (index: Int, explains: Int)?
+            for (i, entry) in pool.enumerated() {
+                let explains = count(entry.candidate.edges, in: unexplained)
+                guard explains > 0 else { continue }
+                if let current = best {
+                    let other = pool[current.index]
+                    if explains != current.explains {
+                        if explains < current.explains { continue }
+                    } else if entry.fine != other.fine {
+                        if entry.fine > other.fine { continue }
+                    } else if !(entry.candidate.culprit < other.candidate.culprit) {
+                        continue
+                    }
+                }
+                best = (i, explains)
             }
-            guard let (index, pick) = best, !pick.edges.intersection(unexplained).isEmpty else { break }
+            guard let pick = best.map({ pool[$0.index].candidate }), let index = best?.index else { break }
             chosen.append((pick.culprit, pick.edges.intersection(bad)))
             unexplained.subtract(pick.edges)
             pool.remove(at: index)

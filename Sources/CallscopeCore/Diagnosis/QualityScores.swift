@@ -69,10 +69,10 @@ public struct QualityScores: Sendable, Hashable {
     static func scored(_ series: StreamSeries, _ graph: CallGraph) -> [(tsMs: Int64, score: Double)] {
         var result: [(tsMs: Int64, score: Double)] = []
         var previousMs: Int64?
-        let senderSamples = graph.senderSeries(for: series.key)?.samples ?? []
+        let senderSide = graph.senderCursor(for: series.key)
         for sample in series.samples {
             defer { previousMs = sample.tsMs }
-            let sender = CallGraph.sample(in: senderSamples, near: sample.tsMs)
+            let sender = senderSide.sample(near: sample.tsMs)
             if sample.packets == 0 {
                 // Silence is not bad quality; nothing received while the sender sent is.
                 if let sent = sender?.packets, sent > 0 { result.append((sample.tsMs, 1)) }

@@ -74,11 +74,11 @@ struct SymptomRule {
     /// with a quiet buffer is the RTT rule's, which blames a connection, not a downlink.
     static func delay(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
         let band = levels.delay
-        let sent = graph.senderSeries(for: key)?.samples ?? []
+        let sent = graph.senderCursor(for: key)
         return SymptomRule(metric: .delay, warmupMs: levels.warmupMs, higherIsWorse: true,
                            severe: { median, _, _ in median > band.severe }) { sample in
             guard let buffered = sample.jitterBufferDelayMs, buffered.isFinite, buffered >= 0 else { return nil }
-            let rtt = sample.rttMs ?? CallGraph.sample(in: sent, near: sample.tsMs)?.rttMs ?? 0
+            let rtt = sample.rttMs ?? sent.sample(near: sample.tsMs)?.rttMs ?? 0
             let oneWay = buffered + (rtt.isFinite ? max(0, rtt) / 2 : 0)
             return SymptomJudgement(value: oneWay, bad: oneWay > band.open && buffered * 2 >= oneWay,
                                     clear: oneWay < band.close || buffered * 3 < oneWay)
@@ -100,11 +100,11 @@ struct SymptomRule {
     /// and a screen share not at all.
     static func frameRate(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
         let band = levels.frameRateRatio
-        let senderSamples = graph.senderSeries(for: key)?.samples ?? []
+        let senderSide = graph.senderCursor(for: key)
         return SymptomRule(metric: .frameRate, warmupMs: levels.warmupMs, higherIsWorse: false,
                            severe: { median, _, _ in median < band.severe }) { sample in
             guard let fps = sample.fps, fps.isFinite else { return nil }
-            let sent = CallGraph.sample(in: senderSamples, near: sample.tsMs)?.fps
+            let sent = senderSide.sample(near: sample.tsMs)?.fps
             guard let expected = sent ?? (key.kind == .video ? levels.limits.fpsGood : nil), expected >= 1 else { return nil }
             let ratio = min(1, max(0, fps / expected))
             return SymptomJudgement(value: ratio, bad: ratio < band.open, clear: ratio >= band.close)
@@ -113,11 +113,11 @@ struct SymptomRule {
 
     /// No packets arrived while the sender's side of the same stream sent some.
     static func noMedia(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
-        let senderSamples = graph.senderSeries(for: key)?.samples ?? []
+        let senderSide = graph.senderCursor(for: key)
         return SymptomRule(metric: .noMedia, warmupMs: levels.warmupMs, higherIsWorse: true,
                            severe: { _, _, _ in true }) { sample in
             guard let received = sample.packets,
-                  let sent = CallGraph.sample(in: senderSamples, near: sample.tsMs)?.packets, sent >= levels.minPackets else { return nil }
+                  let sent = senderSide.sample(near: sample.tsMs)?.packets, sent >= levels.minPackets else { return nil }
             return SymptomJudgement(value: Double(received), bad: received == 0, clear: received > 0)
         }
     }
