@@ -68,14 +68,36 @@ extension SessionQueries {
 
     /// Every stream side of the session with its samples, and the participants' names.
     func callGraph(of session: Session, streams: [StreamInfo], names known: [String: String]?) async throws -> CallGraph {
+        // Reading and decoding the samples is most of the cost: a few streams at a time, in
+        // parallel (the store reads concurrently), each split by side in one pass.
+        let store = self.store
+        let wanted = streams.filter { $0.senderSamples > 0 || $0.receiverSamples > 0 }
         var series: [StreamSeries] = []
-        for stream in streams where stream.senderSamples > 0 || stream.receiverSamples > 0 {
-            let samples = try await store.samples(streamId: stream.id, side: nil, fromMs: nil, toMs: nil)
-            for side in StreamSide.allCases {
-                let ofSide = samples.filter { $0.side == side }
-                if !ofSide.isEmpty { series.append(StreamSeries(key: stream.key, side: side, samples: ofSide)) }
+        try await withThrowingTaskGroup(of: [StreamSeries].self) { group in
+            var next = 0
+            func add() {
+                guard next < wanted.count else { return }
+                let stream = wanted[next]
+                next += 1
+                group.addTask {
+                    var bySide: [StreamSide: [StreamSample]] = [:]
+                    for sample in try await store.samples(streamId: stream.id, side: nil, fromMs: nil, toMs: nil) {
+                        bySide[sample.side, default: []].append(sample)
+                    }
+                    return StreamSide.allCases.compactMap { side in
+                        bySide[side].map { StreamSeries(key: stream.key, side: side, samples: $0) }
+                    }
+                }
+            }
+            for _ in 0..<4 { add() }
+            while let done = try await group.next() {
+                series += done
+                add()
             }
         }
+        // In stream order, whatever order the reads finished in: the diagnosis is the same every time.
+        let order = Dictionary(wanted.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        series.sort { (order[$0.key] ?? 0, $0.side == .sender ? 0 : 1) < (order[$1.key] ?? 0, $1.side == .sender ? 0 : 1) }
         let names: [String: String]
         if let known {
             names = known
