@@ -7,8 +7,7 @@ import Testing
 @Suite("Diagnosis cache")
 struct DiagnosisCacheTests {
     static func version(samples: Int64, ended: Bool = false) -> DiagnosisCache.Version {
-        DiagnosisCache.Version(streams: 1, samples: samples, lastMs: samples, ended: ended, limits: .default, incidents: [],
-                               relayed: [])
+        DiagnosisCache.Version(streams: 1, samples: samples, lastMs: samples, ended: ended, limits: .default, errors: 0)
     }
 
     static func judgement(_ verdict: String) -> DiagnosisCache.Judgement {

@@ -3,7 +3,7 @@ import Synchronization
 
 /// The diagnoses and quality scores already computed, by session, with the data they came from: a
 /// session's diagnosis reads every sample of it, so it is computed again only when samples were
-/// added, the limits, incidents or relays changed, or (while the session is ongoing) at most once
+/// added, the limits or the error count changed, or (while the session is ongoing) at most once
 /// per `minIntervalMs`.
 actor DiagnosisCache {
     /// What a diagnosis was computed from: when this changes, it is stale.
@@ -13,8 +13,8 @@ actor DiagnosisCache {
         var lastMs: Int64
         var ended: Bool
         var limits: HealthThresholds
-        var incidents: [CallIncident]
-        var relayed: Set<String>
+        /// The session's error count: an error reported after the end can explain a problem.
+        var errors: Int
     }
 
     /// What is computed from every sample of a session at once.
@@ -47,8 +47,7 @@ actor DiagnosisCache {
         if entry.version == version { return entry.judgement }
         // An ongoing session's samples change on every batch: recompute at most once per interval.
         let recent = nowMs.subtracting(saturating: entry.computedMs) < max(minIntervalMs, entry.costMs.multiplied(saturating: 4))
-        let sameInputs = entry.version.limits == version.limits && entry.version.incidents == version.incidents
-            && entry.version.relayed == version.relayed
+        let sameInputs = entry.version.limits == version.limits && entry.version.errors == version.errors
         return !version.ended && sameInputs && recent ? entry.judgement : nil
     }
 

@@ -31,19 +31,21 @@ extension SessionQueries {
                            waitMs: Int64?) async throws -> DiagnosisCache.Judgement? {
         let limits = try await limits(of: session)
         let streams = if let known { known } else { try await store.streams(sessionId: session.id) }
-        // Errors and events are few next to samples, and tie problems to what explains them.
-        let events = try await store.events(sessionId: session.id, participantId: nil)
-        let incidents = CallIncident.incidents(errors: try await store.errors(sessionId: session.id), events: events)
-        let relayed = Self.relayedParticipants(events)
+        // What a cached judgement is checked against costs no more than the stream list: the
+        // events (reconnects, relays) change only while samples do, and errors are counted on the
+        // session, so both are read only to compute.
         let version = DiagnosisCache.Version(
             streams: streams.count,
             samples: streams.reduce(Int64(0)) { $0.adding(saturating: $1.senderSamples.adding(saturating: $1.receiverSamples)) },
-            lastMs: streams.map(\.lastMs).max() ?? 0, ended: session.status == .ended, limits: limits, incidents: incidents,
-            relayed: relayed)
-        let queries = self
+            lastMs: streams.map(\.lastMs).max() ?? 0, ended: session.status == .ended, limits: limits,
+            errors: session.errorCount)
+        let queries = self, store = self.store
         return try await diagnoses.judgement(session.id, version: version, nowMs: clock.nowMs(), minIntervalMs: sliceMs / 2,
                                              waitMs: waitMs, staleIsFine: waitMs != nil) {
             let started = ContinuousClock.now
+            let events = try await store.events(sessionId: session.id, participantId: nil)
+            let incidents = CallIncident.incidents(errors: try await store.errors(sessionId: session.id), events: events)
+            let relayed = Self.relayedParticipants(events)
             var graph = try await queries.callGraph(of: session, streams: streams, names: names)
             graph.relayedParticipants = relayed
             let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended,

@@ -24,8 +24,12 @@ extension SessionOverviewModel {
         }
 
         var verdict: [String]
+        /// The worst ``maxRows`` problems; the rest are counted (the API and the JSON export
+        /// have them all).
         var problems: [Row]
         var hasProblems: Bool
+        var moreProblems: String?
+        static let maxRows = 25
         var incidents: [Incident]
         var hasIncidents: Bool
         var errorsURL: String
@@ -44,7 +48,9 @@ extension SessionOverviewModel {
             self.pending = pending
             let name = { (id: String) in names[id] ?? id }
             verdict = diagnosis.verdict
-            problems = diagnosis.problems.map { p in
+            let more = diagnosis.problems.count - Self.maxRows
+            moreProblems = more > 0 ? "\(more) more, smaller problems are in the API and the JSON export." : nil
+            problems = diagnosis.problems.prefix(Self.maxRows).map { p in
                 Row(cause: p.cause(name), direction: p.direction.rawValue, what: p.metricWording,
                     when: DisplayFormat.dateTime(p.startMs) + (p.ongoing ? " (still going on)" : ", " + DisplayFormat.duration(p.durationMs)),
                     severity: p.severity.rawValue,
