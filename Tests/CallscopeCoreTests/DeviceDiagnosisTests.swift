@@ -59,3 +59,27 @@ struct DeviceDiagnosisTests {
         #expect(Diagnosis(graph: share.graph).problems.isEmpty, "\(Diagnosis(graph: share.graph).verdict)")
     }
 }
+
+extension DeviceDiagnosisTests {
+    @Test("frames dropped while the same sender's uplink is in trouble are the uplink's, even before the encoder says bandwidth")
+    func dropsDuringCongestion() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        // A cap: loss on everything Alice sends from 30 s; her encoder drops frames from 30 s
+        // too, and says `bandwidth` only later.
+        call.impair = { s, _, kind, t in
+            guard s == "alice", (30..<90).contains(t) else { return Impairment() }
+            var imp = Impairment(lossPercent: 12)
+            if kind.isVideo {
+                imp.captureFps = 30
+                imp.sentFps = 6
+                imp.receivedFps = 6
+                imp.limitation = t >= 60 ? .bandwidth : .none
+            }
+            return imp
+        }
+        let d = Diagnosis(graph: call.graph)
+        #expect(!d.problems.contains { $0.direction == .device }, "\(d.verdict)")
+        let uplink = try #require(d.problems.first { $0.participantId == "alice" && $0.direction == .uplink })
+        #expect(uplink.evidence.contains { $0.metric == .encoderFrameRate }, "the drops stay as evidence of the uplink's problem")
+    }
+}

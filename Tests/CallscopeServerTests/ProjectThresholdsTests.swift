@@ -56,7 +56,7 @@ struct ProjectThresholdsTests {
         }
     }
 
-    @Test("bad limits get a 400 naming the limit and change nothing")
+    @Test("bad limits get a 400 (a wrong value) or a 409 (limits out of order) naming the limit, and change nothing")
     func refused() async throws {
         let server = try TestServer()
         defer { server.remove() }
@@ -73,7 +73,9 @@ struct ProjectThresholdsTests {
             ]
             for (body, field) in cases {
                 let (status, answer) = try await client.api("/api/v1/projects/default/thresholds", method: .put, body: body)
-                #expect(status == .badRequest, "\(body)")
+                let outOfOrder = field == "rttModerateMs" || field == "fpsPoor"
+                #expect(status == (outOfOrder ? .conflict : .badRequest), "\(body)")
+                if outOfOrder { #expect(answer["error"]?["code"]?.string == "limits_out_of_order") }
                 #expect(answer["error"]?["field"]?.string == field, "\(body): \(answer)")
             }
             let (notJSON, _) = try await client.api("/api/v1/projects/default/thresholds", method: .put, body: "{")

@@ -36,12 +36,35 @@ public struct Diagnosis: Sendable, Hashable {
             Self.problem(fault, fault.edges.sorted().flatMap { byEdge[$0] ?? [] }, sharedIsRelay: sharedIsRelay, callEnded: callEnded)
         }
             .sorted { ($1.severity, $1.durationMs, $0.startMs) < ($0.severity, $0.durationMs, $1.startMs) }
+        problems = Self.foldingNetworkDrops(problems, within: levels.maxGapMs)
         for i in problems.indices { problems[i].incidents = incidents.filter { $0.explains(problems[i]) } }
         Self.markSharedEdges(&problems)
         let explained = Set(problems.flatMap(\.incidents))
         self.problems = problems
         self.incidents = incidents.filter { !explained.contains($0) && $0.isWorthTelling }
         verdict = VerdictWriter(graph: graph).sentences(problems, incidents: self.incidents)
+    }
+
+    /// Frames dropped before sending while the same sender's link is in trouble are the link's
+    /// doing: a congested uplink stalls the pacer and the encoder drops frames seconds before
+    /// `qualityLimitationReason` says `bandwidth` (measured on a 300 kbit/s cap in the impaired
+    /// suite). Such a device problem becomes evidence of the link's problem.
+    static func foldingNetworkDrops(_ problems: [Problem], within gapMs: Int64) -> [Problem] {
+        var result = problems
+        var i = result.count - 1
+        while i >= 0 {
+            let p = result[i]
+            if p.direction == .device, p.evidence.allSatisfy({ $0.metric == .encoderFrameRate }), let id = p.participantId,
+               let host = result.firstIndex(where: { q in
+                   q.participantId == id && q.direction != .device
+                       && p.startMs <= q.endMs.adding(saturating: gapMs) && q.startMs <= p.endMs.adding(saturating: gapMs)
+               }) {
+                result[host].evidence = Array((result[host].evidence + p.evidence).prefix(12))
+                result.remove(at: i)
+            }
+            i -= 1
+        }
+        return result
     }
 
     /// Two problems at the same time whose evidence lies on the same edges (an uplink and a

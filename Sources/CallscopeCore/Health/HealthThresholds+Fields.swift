@@ -28,6 +28,9 @@ extension HealthThresholds {
     public struct Invalid: Error, Sendable, Equatable {
         public let field: String
         public let message: String
+        /// Each value is fine on its own, but together they would put the colours out of order
+        /// (a good limit past its moderate one), possibly with a limit already in force.
+        public var outOfOrder = false
     }
 
     /// The limits with `values` (API name → number) put over these; every name must be known and
@@ -53,16 +56,17 @@ extension HealthThresholds {
     /// Throws unless every good limit is on the better side of its moderate (or poor) one.
     public func validateOrder() throws(Invalid) {
         if jitterModerateMs < jitterGoodMs {
-            throw Invalid(field: "jitterModerateMs", message: "jitterModerateMs must be at least jitterGoodMs")
+            throw Invalid(field: "jitterModerateMs", message: "jitterModerateMs must be at least jitterGoodMs", outOfOrder: true)
         }
         if rttModerateMs < rttGoodMs {
-            throw Invalid(field: "rttModerateMs", message: "rttModerateMs must be at least rttGoodMs")
+            throw Invalid(field: "rttModerateMs", message: "rttModerateMs must be at least rttGoodMs", outOfOrder: true)
         }
         if lossModeratePercent < lossGoodPercent {
-            throw Invalid(field: "lossModeratePercent", message: "lossModeratePercent must be at least lossGoodPercent")
+            throw Invalid(field: "lossModeratePercent", message: "lossModeratePercent must be at least lossGoodPercent",
+                          outOfOrder: true)
         }
         if fpsPoor > fpsGood {
-            throw Invalid(field: "fpsPoor", message: "fpsPoor must be at most fpsGood")
+            throw Invalid(field: "fpsPoor", message: "fpsPoor must be at most fpsGood", outOfOrder: true)
         }
     }
 

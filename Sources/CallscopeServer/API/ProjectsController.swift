@@ -75,9 +75,14 @@ struct ProjectsController: Sendable {
         try await save(.default, of: try await visibleProject(context))
     }
 
-    /// `values` over `current`, or a 400 naming the limit at fault.
+    /// `values` over `current`, or an error naming the limit at fault: 400 for a value that is
+    /// wrong on its own, 409 (`limits_out_of_order`) for values that are each fine but together
+    /// (or with the limits in force) would put the colours out of order.
     static func validated(_ values: [String: Double], over current: HealthThresholds) throws -> HealthThresholds {
         do { return try current.replacing(values) } catch {
+            if error.outOfOrder {
+                throw APIError(.conflict, code: "limits_out_of_order", message: error.message, field: error.field)
+            }
             throw APIError.badRequest(error.message, field: error.field)
         }
     }
