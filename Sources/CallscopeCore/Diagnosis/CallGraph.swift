@@ -34,7 +34,7 @@ public struct CallEdge: Sendable, Hashable, Comparable, CustomStringConvertible 
 ///
 /// ```swift
 /// let graph = CallGraph(series: series, names: ["alice": "Alice"])
-/// graph.senderSample(for: receiverSeries.key, near: 1_700_000_010_000)?.fps
+/// graph.senderCursor(for: receiverSeries.key).sample(near: 1_700_000_010_000)?.fps
 /// ```
 public struct CallGraph: Sendable {
     public var series: [StreamSeries]
@@ -75,12 +75,6 @@ public struct CallGraph: Sendable {
         if let i = senderSeries[key] { return series[i] }
         if let i = senderSeries[StreamKey(senderId: key.senderId, receiverId: nil, kind: key.kind)] { return series[i] }
         return nil
-    }
-
-    /// The sender-side sample closest in time to `tsMs`, within `withinMs`.
-    public func senderSample(for key: StreamKey, near tsMs: Int64, withinMs: Int64 = 5_000) -> StreamSample? {
-        guard let samples = senderSeries(for: key)?.samples else { return nil }
-        return Self.sample(in: samples, near: tsMs, withinMs: withinMs)
     }
 
     /// A reader of one sender series for questions asked in time order (a rule judging a receiver

@@ -35,7 +35,7 @@ struct ProjectsController: Sendable {
     /// Body: `{"allowedOrigins": ["https://app.example.com", "https://*.example.com"]}`; `[]` allows any origin.
     @Sendable func setAllowedOrigins(_ request: Request, context: AppRequestContext) async throws -> ProjectDTO {
         let id = try await visibleProject(context).id
-        let value = try await Self.jsonBody(request)
+        let value = try await request.jsonBody()
         guard let list = value["allowedOrigins"]?.array else {
             throw APIError(.badRequest, code: "missing_field", message: "allowedOrigins must be an array of origins",
                            field: "allowedOrigins")
@@ -59,7 +59,7 @@ struct ProjectsController: Sendable {
     /// "fpsPoor": 8}`; the limits not named keep their current values.
     @Sendable func setThresholds(_ request: Request, context: AppRequestContext) async throws -> ProjectDTO {
         let project = try await visibleProject(context)
-        guard let object = try await Self.jsonBody(request).object else {
+        guard let object = try await request.jsonBody().object else {
             throw APIError.badRequest("the body is an object of limits, e.g. {\"rttGoodMs\": 250}", field: "body")
         }
         var values: [String: Double] = [:]
@@ -94,14 +94,6 @@ struct ProjectsController: Sendable {
         var project = project
         project.thresholds = thresholds
         return Self.dto(project)
-    }
-
-    private static func jsonBody(_ request: Request) async throws -> JSONValue {
-        var request = request
-        let body = try await request.collectBody(upTo: 64 * 1024)
-        do { return try JSONValue.parse(body.readableBytesView) } catch {
-            throw APIError(.badRequest, code: "invalid_json", message: "\(error)")
-        }
     }
 
     /// The route's `:projectId`, when the caller may see it; 404 otherwise.

@@ -42,12 +42,7 @@ extension SessionsController {
     /// `{"service":"recording|hls|rtmp","action":"started|stopped","ts":<ms, optional>}` from an app's backend.
     @Sendable func service(_ request: Request, context: AppRequestContext) async throws -> APIModels.ListDTO<APIModels.ServiceDTO> {
         let session = try await queries.session(request, context)
-        var request = request
-        let body = try await request.collectBody(upTo: 64 * 1024)
-        let value: JSONValue
-        do { value = try JSONValue.parse(body.readableBytesView) } catch {
-            throw APIError(.badRequest, code: "invalid_json", message: "\(error)")
-        }
+        let value = try await request.jsonBody()
         let service = try Self.enumField(value, "service", ServiceUse.Service.self)
         let action = try Self.enumField(value, "action", IngestMessage.ServiceChange.Action.self)
         var ts: Int64?

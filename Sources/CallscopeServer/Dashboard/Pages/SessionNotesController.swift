@@ -36,12 +36,7 @@ struct SessionNotesController: Sendable {
 
     @Sendable func addFromAPI(_ request: Request, context: AppRequestContext) async throws -> NoteDTO {
         let session = try await queries.session(request, context)
-        var request = request
-        let body = try await request.collectBody(upTo: 64 * 1024)
-        let value: JSONValue
-        do { value = try JSONValue.parse(body.readableBytesView) } catch {
-            throw APIError(.badRequest, code: "invalid_json", message: "\(error)")
-        }
+        let value = try await request.jsonBody()
         let text = try Self.validated(value["text"]?.string)
         let author = context.user?.username ?? context.apiToken?.name ?? "api"
         return Self.dto(try await store.addNote(sessionId: session.id, author: author, text: text, createdMs: queries.clock.nowMs()))
