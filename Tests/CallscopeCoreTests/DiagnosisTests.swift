@@ -216,6 +216,29 @@ struct DiagnosisTests {
         #expect(p.startMs == call.time(20) && p.endMs == call.time(60))
     }
 
+    @Test("loss that only RTCP every 6 s reports closes after two clear reports, not three: no problem 'still going on' after it ended")
+    func sparseReportsClose() throws {
+        // Sender side of alice→bob audio, a sample every 2 s, a fresh RTCP figure every third:
+        // 12 % lost in the reports at 12…36 s, 0 % at 42 s and 48 s, the call's last sample at 50 s.
+        let t0: Int64 = 1_700_000_000_000
+        let samples = stride(from: Int64(0), through: 50, by: 2).map { t -> StreamSample in
+            var s = StreamSample(tsMs: t0 + t * 1000, side: .sender)
+            s.packets = 50
+            if t % 6 == 0 {
+                let lost = (12...36).contains(t) ? 12.0 : 0
+                s.lossPercent = lost
+                s.packetsLost = Int64(lost * 3)
+            }
+            return s
+        }
+        let key = StreamKey(senderId: "alice", receiverId: "bob", kind: .audio)
+        let graph = CallGraph(series: [StreamSeries(key: key, side: .sender, samples: samples)])
+        let loss = SymptomDetector(levels: ProblemLevels()).symptoms(of: graph.series[0], in: graph).filter { $0.metric == .loss }
+        let symptom = try #require(loss.first)
+        #expect(loss.count == 1 && symptom.startMs == t0 + 12_000)
+        #expect(symptom.endMs == t0 + 42_000 && !symptom.openAtEnd, "closed at the first of the two clear reports")
+    }
+
     @Test("a round trip blames a participant's connection, without claiming a direction")
     func roundTrip() throws {
         var call = SyntheticCall(people: ["alice", "bob", "carol"])

@@ -83,7 +83,9 @@ public struct ProblemLevels: Sendable, Hashable {
     public var badInWindow = 3
     /// The bad samples that open a problem must span at least this long.
     public var minSpanMs: Int64 = 4_000
-    /// Consecutive clear samples that close a problem.
+    /// Consecutive clear samples that close a problem; one fewer when they span `minSpanMs`
+    /// (figures only fresh RTCP reports carry, one every five seconds or so for audio, would
+    /// otherwise keep a problem open for fifteen seconds after it ended).
     public var clearRun = 3
     /// Samples this soon after a series starts (or resumes after a gap) are not judged: the first
     /// seconds of a stream or of a reconnect spike in every real stack.

@@ -3,7 +3,8 @@
 ///
 /// A symptom opens when `badInWindow` of the last `window` judged samples are bad and those bad
 /// samples span at least `minSpanMs`; it starts at the first of them. It closes at the first of
-/// `clearRun` consecutive clear samples (hysteresis: "clear" is well inside the good range, so a
+/// `clearRun` consecutive clear samples, or of one fewer spanning `minSpanMs` (sparse RTCP
+/// figures) (hysteresis: "clear" is well inside the good range, so a
 /// figure hovering at the limit keeps an open symptom open and does not open a new one), at a
 /// pause longer than `maxGapMs`, or at the series' end. Samples in the first `warmupMs` of a
 /// series, or after a pause, are not judged.
@@ -65,7 +66,8 @@ public struct SymptomDetector: Sendable {
                     o.clearRun = 0
                 }
                 open = o
-                if o.clearRun >= levels.clearRun {
+                let clearSpanMs = sample.tsMs.subtracting(saturating: o.clearStartMs)
+                if o.clearRun >= levels.clearRun || (o.clearRun >= max(2, levels.clearRun - 1) && clearSpanMs >= levels.minSpanMs) {
                     close(at: o.clearStartMs, openAtEnd: false)
                     window.removeAll()
                 }
