@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Impaired real calls: does the diagnosis name the right participant and direction?
 
-Each participant of a demo call of three is its own headless Chromium, driven through its own
-chromedriver, both running inside the participant's network namespace (e2e/netlab.py). The
-server listens in the root namespace on 10.77.0.1; every packet between the participants, and
-between them and the server, crosses the router namespace, where one scenario at a time impairs
-one participant's uplink or downlink (UDP only: the media, never the collector's reports).
+Each participant of a demo call of three (four in one scenario) is its own headless Chromium,
+driven through its own chromedriver, both running inside the participant's network namespace
+(e2e/netlab.py). The server listens in the root namespace on 10.77.0.1; every packet between the
+participants, and between them and the server, crosses the router namespace, where one scenario
+at a time impairs one participant's uplink or downlink, or the TURN server (coturn, in its own
+namespace) that the relay scenarios' relayed participants must send through (UDP only: the
+media, never the collector's reports).
 
-For each scenario: the three pages join a new meeting, stay clean for CLEAN_S seconds (past the
+For each scenario: the pages join a new meeting, stay clean for CLEAN_S seconds (past the
 bandwidth estimate's ramp-up), are impaired for IMPAIR_S seconds, and clean again for AFTER_S;
 then `GET /api/v1/sessions/{id}` must carry a diagnosis whose problems, overlapping the
 impairment, name every expected (participant, direction), and that blames nobody else. The
@@ -18,7 +20,7 @@ It prints, per scenario, the verdict, the problems, and what the impaired stream
 docs/quality.md's "Impaired-call proof" (`--table FILE` writes it to a file too). `--repeat N`
 runs every scenario N times and reports the share of right verdicts.
 
-Usage: impaired_calls.py PATH_TO_CALLSCOPE [--scenarios NAME,…] [--repeat N] [--table FILE]
+Usage: impaired_calls.py PATH_TO_CALLSCOPE [--scenarios NAME,…] [--repeat N] [--table FILE] [--keep]
 Skips (exit 0, with the reason) without root, iptables-legacy, tc, Chromium or selenium, unless
 the environment variable CI is set: then that is a failure.
 """
@@ -32,24 +34,33 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness import API_TOKEN, Server, free_port  # noqa: E402
+from netlab import TURN_ADDRESS  # noqa: E402
 
 PEOPLE = [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol")]
+# Namespaces and chromedrivers for everyone a scenario may need; a scenario calls the first three
+# unless it says more.
+EVERYONE = PEOPLE + [("dave", "Dave")]
 CLEAN_S, IMPAIR_S, AFTER_S = 20, 40, 15
 DRIVER_PORT = 9515
 
 
 class Scenario:
     """An impairment (`apply(lab)`), its words, and the (participant, direction) pairs the
-    diagnosis must find; every other participant must go unblamed."""
+    diagnosis must find; every other participant must go unblamed. A relay problem has no
+    participant: its pair is (None, "relay"), and it must name the TURN server's address.
+    `relayed`: participants that send only through the lab's TURN server."""
 
-    def __init__(self, name, impairment, expected, apply, expected_words):
+    def __init__(self, name, impairment, expected, apply, expected_words, relayed=(), people=3):
         self.name, self.impairment, self.expected, self.apply, self.expected_words = \
             name, impairment, expected, apply, expected_words
+        self.relayed = set(relayed)
+        self.people = EVERYONE[:people]
 
 
 SCENARIOS = [
@@ -66,6 +77,13 @@ SCENARIOS = [
              [("alice", "uplink"), ("bob", "downlink")],
              lambda lab: (lab.loss("alice", "uplink", 10), lab.loss("bob", "downlink", 10)),
              "Alice's uplink and Bob's downlink, as two problems"),
+    Scenario("relay-loss", "alice and bob send only through one TURN server (coturn); 10 % of UDP into it dropped",
+             [(None, "relay")], lambda lab: lab.relay_loss(10),
+             "the TURN relay Alice and Bob share lost packets; nobody's own link is blamed", relayed=("alice", "bob")),
+    Scenario("relay-loss-4", "call of four: alice and bob only through one TURN server, carol and dave direct; "
+             "10 % of UDP into the relay dropped", [(None, "relay")], lambda lab: lab.relay_loss(10),
+             "the TURN relay Alice and Bob share lost packets; Carol↔Dave fine; nobody's own link is blamed",
+             relayed=("alice", "bob"), people=4),
 ]
 
 
@@ -77,7 +95,7 @@ def skip_or_fail(reason):
     sys.exit(0)
 
 
-def preflight():
+def preflight(scenarios):
     if os.geteuid() != 0:
         skip_or_fail("not root (network namespaces need it)")
     for tool in ("ip", "tc", "iptables-legacy"):
@@ -86,6 +104,8 @@ def preflight():
     for path in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
         if not os.path.exists(path):
             skip_or_fail(f"{path} is missing (apt-get install chromium chromium-driver)")
+    if any(s.relayed for s in scenarios) and not shutil.which("turnserver"):
+        skip_or_fail("turnserver is missing for the relay scenario (apt-get install coturn)")
     if importlib.util.find_spec("selenium") is None:
         skip_or_fail("python selenium is not installed (pip install selenium)")
     if not os.path.exists("/proc/net/netfilter/nfnetlink_queue") and \
@@ -106,15 +126,15 @@ class API:
 class Browsers:
     """One chromedriver per participant namespace, kept for the whole run; a fresh Chromium per call."""
 
-    def __init__(self, lab, origin):
+    def __init__(self, lab, origin, people):
         self.lab, self.origin, self.drivers, self.servers = lab, origin, {}, {}
-        for pid, _ in PEOPLE:
+        for pid, _ in people:
             p = lab.participants[pid]
             self.servers[pid] = subprocess.Popen(
                 ["ip", "netns", "exec", p.ns, "/usr/bin/chromedriver", f"--port={DRIVER_PORT}",
                  f"--allowed-ips={lab.server_address}", "--allowed-origins=*"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for pid, _ in PEOPLE:
+        for pid, _ in people:
             self._wait_for_driver(pid)
 
     def _url(self, pid):
@@ -130,9 +150,14 @@ class Browsers:
                 time.sleep(0.2)
         raise RuntimeError(f"chromedriver in {pid}'s namespace did not answer on {self._url(pid)}")
 
-    def open(self, meeting):
+    def open(self, meeting, people, relayed=()):
         from selenium import webdriver
-        for pid, name in PEOPLE:
+        from netlab import TURN_PASSWORD, TURN_USER
+        for pid, name in people:
+            relay = ""
+            if pid in relayed:
+                relay = "&" + urllib.parse.urlencode({"turn": self.lab.turn_url, "turnUser": TURN_USER,
+                                                      "turnCredential": TURN_PASSWORD, "relay": "1"})
             options = webdriver.ChromeOptions()
             options.binary_location = "/usr/bin/chromium"
             for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=640,480",
@@ -144,7 +169,7 @@ class Browsers:
             driver = webdriver.Remote(command_executor=self._url(pid), options=options)
             driver.set_script_timeout(60)
             self.drivers[pid] = driver
-            driver.get(f"{self.origin}/demo?meeting={meeting}&participant={pid}&name={name}&autojoin=1")
+            driver.get(f"{self.origin}/demo?meeting={meeting}&participant={pid}&name={name}&autojoin=1{relay}")
 
     def state(self, pid):
         return self.drivers[pid].execute_script("""
@@ -190,6 +215,16 @@ def median(values):
     return values[len(values) // 2] if values else None
 
 
+def relayed_paths(api, sid):
+    """Who, by the session's `connection-path` events, sends through a relay: {participant: {addresses}}."""
+    relayed = {}
+    for e in api.get(f"/api/v1/sessions/{sid}/events")["items"]:
+        data = e.get("data") or {}
+        if e.get("name") == "connection-path" and data.get("local") == "relay":
+            relayed.setdefault(e.get("participantId"), set()).add(data.get("relayAddress"))
+    return relayed
+
+
 def measured_figures(api, sid, window):
     """Per stream, the medians during the impairment of what the receiver measured."""
     start, end = window
@@ -226,6 +261,8 @@ def judge(scenario, diagnosis, window):
     for p in problems:
         pair = (p.get("participantId"), p.get("direction"))
         overlaps = p["startMs"] < end + 10_000 and p["endMs"] > start
+        if pair == (None, "relay") and p.get("relayAddress") != TURN_ADDRESS:
+            reasons.append(f"relay problem names relay {p.get('relayAddress')}, not {TURN_ADDRESS}")
         if pair in expected and overlaps:
             found.add(pair)
             continue
@@ -243,12 +280,19 @@ def run_scenario(scenario, run, lab, browsers, api):
     meeting = f"impaired-{scenario.name}-{run}-{int(time.time())}"
     print(f"\n== {scenario.name} (run {run}): {scenario.impairment}", flush=True)
     lab.clear()
-    browsers.open(meeting)
+    browsers.open(meeting, scenario.people, scenario.relayed)
+    others = len(scenario.people) - 1
     try:
-        for pid, _ in PEOPLE:
-            wait_for(f"{pid} in the call with 2 connected peers",
-                     lambda: (s := browsers.state(pid)) and s["state"] == "in-call" and s["connected"] == 2 and s, 60)
+        for pid, _ in scenario.people:
+            wait_for(f"{pid} in the call with {others} connected peers",
+                     lambda: (s := browsers.state(pid)) and s["state"] == "in-call" and s["connected"] == others and s, 60)
         sid = wait_for("the session id", lambda: browsers.state("alice")["sessionId"], 20)
+        if scenario.relayed:
+            relayed = wait_for("a connection-path event through the relay from each relayed participant",
+                               lambda: (r := relayed_paths(api, sid)) and set(r) == scenario.relayed and r, 30)
+            print("  relayed: " + ", ".join(f"{pid} via {sorted(a)}" for pid, a in sorted(relayed.items())))
+            if any(a != {TURN_ADDRESS} for a in relayed.values()):
+                raise AssertionError(f"every relayed participant should go through {TURN_ADDRESS}: {relayed}")
         time.sleep(CLEAN_S)
         start = int(time.time() * 1000)
         scenario.apply(lab)
@@ -281,12 +325,14 @@ def main():
     parser.add_argument("--scenarios", default=",".join(s.name for s in SCENARIOS))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--table")
+    parser.add_argument("--keep", action="store_true", help="keep the database and server log (printed at the end)")
     args = parser.parse_args()
     chosen = [s for s in SCENARIOS if s.name in args.scenarios.split(",")]
-    preflight()
+    preflight(chosen)
     from netlab import SERVER_ADDRESS, NetLab
 
-    lab = NetLab([pid for pid, _ in PEOPLE])
+    people = max((s.people for s in chosen), key=len)
+    lab = NetLab([pid for pid, _ in people], turn=any(s.relayed for s in chosen))
     lab.server_address = SERVER_ADDRESS
     work = tempfile.mkdtemp(prefix="callscope-impaired-")
     port = free_port()
@@ -299,7 +345,7 @@ def main():
     try:
         server.start()
         origin = f"http://{SERVER_ADDRESS}:{port}"
-        browsers = Browsers(lab, origin)
+        browsers = Browsers(lab, origin, people)
         api = API(origin)
         for run in range(1, args.repeat + 1):
             for scenario in chosen:
@@ -334,7 +380,10 @@ def main():
             print("  server log (last 20 lines):" + "".join("\n    " + line.rstrip() for line in f.readlines()[-20:]))
         print(f"impaired calls: FAILED, {total - right} of {total} verdicts wrong")
         sys.exit(1)
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep:
+        print(f"  database and server log kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     print(f"impaired calls: passed ({total} calls, every verdict right)")
 
 

@@ -20,6 +20,11 @@ Impairments apply to UDP only — the media. The collector's reports and the dem
 travel over TCP to the server and stay clean, so what the diagnosis sees is the media path's
 fault and not a collector that could not report.
 
+With `turn=True` a TURN server (coturn's `turnserver`) runs in its own namespace behind the
+router, `cs-turn` 10.77.100.2 (router end `cs-rt` 10.77.100.1): media relayed through it crosses
+the router on its way in and out, so `relay_loss` (drops on the way into the relay) spoils every
+stream through it and nothing else.
+
 Only addresses in 10.77.0.0/16, assigned here, are used. `close()` removes everything (the
 namespaces take their veths and rules with them; the root end and route go explicitly) and is
 registered with `atexit`, so a failing suite cleans up too. Needs root.
@@ -32,6 +37,9 @@ import sys
 ROUTER = "cs-router"
 ROOT_VETH = "cs-root"
 SERVER_ADDRESS = "10.77.0.1"
+TURN_NS, TURN_ROUTER_VETH = "cs-turn", "cs-rt"
+TURN_ADDRESS, TURN_GATEWAY = "10.77.100.2", "10.77.100.1"
+TURN_PORT, TURN_USER, TURN_PASSWORD = 3478, "callscope", "impaired-calls"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -60,13 +68,59 @@ class Participant:
 class NetLab:
     """The router and one namespace per participant id; impairments by participant and direction."""
 
-    def __init__(self, pids):
+    def __init__(self, pids, turn=False):
         self.participants = {pid: Participant(i + 1, pid) for i, pid in enumerate(pids)}
         self.delayers = []
         self.queue = 0
+        self.turn = None
         atexit.register(self.close)
         self.close()  # what an earlier, killed run left behind
         self._build()
+        if turn:
+            self._start_turn()
+
+    @property
+    def turn_url(self):
+        return f"turn:{TURN_ADDRESS}:{TURN_PORT}?transport=udp"
+
+    def _start_turn(self):
+        """coturn with one long-term user, relaying on its own address only, no TLS, no CLI."""
+        sh("ip", "netns", "add", TURN_NS)
+        in_ns(TURN_NS, "ip", "link", "set", "lo", "up")
+        in_ns(ROUTER, "ip", "link", "add", TURN_ROUTER_VETH, "type", "veth", "peer", "name", "eth0", "netns", TURN_NS)
+        in_ns(ROUTER, "ip", "addr", "add", f"{TURN_GATEWAY}/24", "dev", TURN_ROUTER_VETH)
+        in_ns(ROUTER, "ip", "link", "set", TURN_ROUTER_VETH, "up")
+        in_ns(TURN_NS, "ip", "addr", "add", f"{TURN_ADDRESS}/24", "dev", "eth0")
+        in_ns(TURN_NS, "ip", "link", "set", "eth0", "up")
+        in_ns(TURN_NS, "ip", "route", "add", "default", "via", TURN_GATEWAY)
+        self.turn = subprocess.Popen(
+            ["ip", "netns", "exec", TURN_NS, "turnserver", "--listening-ip", TURN_ADDRESS, "--relay-ip", TURN_ADDRESS,
+             "--listening-port", str(TURN_PORT), "--lt-cred-mech", "--user", f"{TURN_USER}:{TURN_PASSWORD}",
+             "--realm", "callscope.test", "--no-tls", "--no-dtls", "--no-cli", "--min-port", "49152", "--max-port", "49999",
+             "--log-file", "stdout", "--simple-log", "--no-stdout-log"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Ready once it answers on its port: a STUN binding request gets a response.
+        import socket
+        import time
+        request = bytes.fromhex("000100002112a442") + os.urandom(12)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.turn.poll() is not None:
+                raise RuntimeError(f"turnserver exited with {self.turn.returncode}")
+            probe = subprocess.run(["ip", "netns", "exec", ROUTER, sys.executable, "-c",
+                                    "import socket,sys;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(0.5);"
+                                    f"s.sendto(bytes.fromhex('{request.hex()}'),('{TURN_ADDRESS}',{TURN_PORT}));"
+                                    "sys.exit(0 if s.recv(2048)[:2]==b'\\x01\\x01' else 1)"],
+                                   capture_output=True)
+            if probe.returncode == 0:
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"turnserver did not answer STUN on {TURN_ADDRESS}:{TURN_PORT}")
+
+    def relay_loss(self, percent):
+        """Drops `percent` of the UDP on its way into the TURN server: every relayed stream loses it once."""
+        in_ns(ROUTER, "iptables-legacy", "-A", "FORWARD", "-o", TURN_ROUTER_VETH, "-p", "udp",
+              "-m", "statistic", "--mode", "random", "--probability", f"{percent / 100:.4f}", "-j", "DROP")
 
     def _build(self):
         sh("ip", "netns", "add", ROUTER)
@@ -144,10 +198,14 @@ class NetLab:
         for delayer in self.delayers:
             delayer.kill()
         self.delayers = []
+        if self.turn:
+            self.turn.kill()
+            self.turn.wait()
+            self.turn = None
         existing = sh("ip", "netns", "list", check=False)
         for line in existing.splitlines():
             name = line.split()[0] if line.split() else ""
-            if name == ROUTER or name.startswith("cs-p"):
+            if name in (ROUTER, TURN_NS) or name.startswith("cs-p"):
                 sh("ip", "netns", "del", name, check=False)
         sh("ip", "route", "del", "10.77.0.0/16", check=False)
         sh("ip", "link", "del", ROOT_VETH, check=False)

@@ -50,7 +50,7 @@ struct ConnectionPathTests {
         var call = SyntheticCall(people: ["alice", "bob", "carol"])
         call.impair = DiagnosisTests.lossy(uplinkOf: "alice")
         var graph = call.graph
-        graph.relayedParticipants = ["alice"]
+        graph.relays = ["alice": ["198.51.100.7"]]
         let d = Diagnosis(graph: graph)
         #expect(d.verdict.first?.hasSuffix("Alice's media went through a TURN relay, so the relay's network is part of that link.") == true,
                 "\(d.verdict)")
@@ -58,9 +58,74 @@ struct ConnectionPathTests {
         everyone.impair = { _, _, _, t in (30..<90).contains(t) ? .init(lossPercent: 12) : .init() }
         var shared = everyone.graph
         #expect(Diagnosis(graph: shared).problems.first?.direction == .unknown)
-        shared.relayedParticipants = ["alice", "bob"]
-        #expect(Diagnosis(graph: shared).problems.first?.direction == .unknown, "carol is direct: not everyone shares the relay")
-        shared.relayedParticipants = ["alice", "bob", "carol"]
-        #expect(Diagnosis(graph: shared).problems.first?.direction == .relay)
+        shared.relays = ["alice": ["198.51.100.7"], "bob": ["203.0.113.9"]]
+        #expect(Diagnosis(graph: shared).problems.first?.direction == .unknown, "two relays, carol direct: nothing everyone shares")
+        shared.relays["carol"] = ["192.0.2.4"]
+        let everyoneRelayed = try #require(Diagnosis(graph: shared).problems.first)
+        #expect(everyoneRelayed.direction == .relay && everyoneRelayed.relayAddress == nil, "everyone relayed, each through their own")
+        shared.relays = ["alice": ["198.51.100.7"], "bob": ["198.51.100.7"], "carol": ["198.51.100.7"]]
+        let one = try #require(Diagnosis(graph: shared).problems.first)
+        #expect(one.direction == .relay && one.relayAddress == "198.51.100.7" && one.relayedParticipantIds == ["alice", "bob", "carol"])
+    }
+
+    /// A mesh of four where Alice and Bob send through one TURN relay and Carol and Dave connect
+    /// directly; `through` says which streams the impairment spoils.
+    static func relayCall(_ through: @escaping (String, String?) -> Bool) -> CallGraph {
+        var call = SyntheticCall(people: ["alice", "bob", "carol", "dave"])
+        call.impair = { sender, receiver, _, t in
+            (30..<90).contains(t) && through(sender, receiver) ? .init(lossPercent: 10) : .init()
+        }
+        var graph = call.graph
+        graph.relays = ["alice": ["198.51.100.7"], "bob": ["198.51.100.7"]]
+        return graph
+    }
+
+    @Test("streams to and from two participants behind one TURN relay, and only those, going bad at once blame the relay")
+    func sharedRelay() throws {
+        let relayed: Set<String> = ["alice", "bob"]
+        let d = Diagnosis(graph: Self.relayCall { s, r in relayed.contains(s) || r.map(relayed.contains) == true })
+        #expect(d.problems.count == 1, "\(d.problems.map { $0.cause { $0 } })")
+        let p = try #require(d.problems.first)
+        #expect(p.direction == .relay && p.participantId == nil && p.relayAddress == "198.51.100.7")
+        #expect(p.relayedParticipantIds == ["alice", "bob"] && p.cause { $0 } == "the TURN relay at 198.51.100.7")
+        #expect(p.affectedParticipantIds == ["alice", "bob", "carol", "dave"])
+        #expect(d.verdict.first?.hasPrefix("Every stream through the TURN relay at 198.51.100.7, which Alice's and Bob's media went through, lost 10 % of the packets") == true,
+                "\(d.verdict)")
+        #expect(d.verdict.first?.hasSuffix("media that avoided it was fine, so it was the relay or its network, not either one's own link.") == true,
+                "\(d.verdict)")
+    }
+
+    @Test("behind a shared relay, one member's bad link or two members' uplinks are still their own, and a call of two cannot tell")
+    func sharedRelayOwnLinks() throws {
+        // Alice's network, both ways: Bob's streams with Carol and Dave stay fine.
+        let alice = Diagnosis(graph: Self.relayCall { s, r in s == "alice" || r == "alice" })
+        #expect(!alice.problems.contains { $0.direction == .relay }, "\(alice.problems.map { $0.cause { $0 } })")
+        #expect(alice.problems.contains { $0.participantId == "alice" && $0.direction == .uplink })
+        #expect(alice.problems.contains { $0.participantId == "alice" && $0.direction == .downlink })
+        // Both members' uplinks at once: what they receive stays fine, which a relay fault would spoil.
+        let uplinks = Diagnosis(graph: Self.relayCall { s, _ in s == "alice" || s == "bob" })
+        #expect(Set(uplinks.problems.map { "\($0.participantId ?? "-") \($0.direction)" }) == ["alice uplink", "bob uplink"])
+        // Everything at once, Carol's and Dave's streams too: not the relay alone.
+        let everything = Diagnosis(graph: Self.relayCall { _, _ in true })
+        #expect(everything.problems.first?.relayAddress == nil && everything.problems.first?.direction == .unknown)
+        // A call of two, both relayed: the relay or either end, the statistics cannot tell.
+        var two = SyntheticCall(people: ["alice", "bob"])
+        two.impair = { _, _, _, t in (30..<90).contains(t) ? .init(lossPercent: 10) : .init() }
+        var graph = two.graph
+        graph.relays = ["alice": ["198.51.100.7"], "bob": ["198.51.100.7"]]
+        #expect(Diagnosis(graph: graph).problems.allSatisfy { $0.direction == .unknown })
+    }
+
+    @Test("a call of three with two behind one relay: every stream touches it, and the verdict says what else it could be")
+    func sharedRelayOfThree() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = { _, _, _, t in (30..<90).contains(t) ? .init(lossPercent: 10) : .init() }
+        var graph = call.graph
+        graph.relays = ["alice": ["198.51.100.7"], "bob": ["198.51.100.7"]]
+        let d = Diagnosis(graph: graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1 && p.relayAddress == "198.51.100.7")
+        #expect(d.verdict.first?.hasSuffix("in both directions and with everyone: that points at the relay or its network, not either one's own link.") == true,
+                "\(d.verdict)")
     }
 }

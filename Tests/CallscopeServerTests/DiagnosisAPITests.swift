@@ -10,8 +10,9 @@ import Testing
 @Suite("Diagnosis in the API")
 struct DiagnosisAPITests {
     /// A mesh call of alice, bob and carol for two minutes, each receiving audio and video from
-    /// the others; what `impaired` sends loses `lostPercent` of its packets from 30 s to 90 s.
-    static func call(impaired: String?, lostPercent: Int = 12, start: Int64) -> [String] {
+    /// the others; what `impaired` sends, and what `relayed` send or receive, loses `lostPercent`
+    /// of its packets from 30 s to 90 s.
+    static func call(impaired: String?, relayed: Set<String> = [], lostPercent: Int = 12, start: Int64) -> [String] {
         let people = ["alice", "bob", "carol"]
         var messages = people.enumerated().map { i, p in Messages.join(p, meeting: "diagnosis", seq: 1, ts: start + Int64(i) * 100) }
         var seq: [String: Int64] = Dictionary(uniqueKeysWithValues: people.map { ($0, 1) })
@@ -20,7 +21,7 @@ struct DiagnosisAPITests {
             let ts = start + Int64(tick) * 2_000
             for receiver in people {
                 for sender in people where sender != receiver {
-                    let bad = sender == impaired && (15..<45).contains(tick)
+                    let bad = (sender == impaired || relayed.contains(sender) || relayed.contains(receiver)) && (15..<45).contains(tick)
                     var audio = totals["\(sender)>\(receiver) a"] ?? (0, 0), video = totals["\(sender)>\(receiver) v"] ?? (0, 0)
                     let lost = bad ? lostPercent : 0
                     audio.packets += 100 - lost
@@ -51,8 +52,9 @@ struct DiagnosisAPITests {
     }
 
     /// Ingests the call and returns its session id.
-    static func ingestCall(impaired: String?, lostPercent: Int = 12, _ client: some TestClientProtocol) async throws -> String {
-        let messages = call(impaired: impaired, lostPercent: lostPercent, start: Messages.t0 - 180_000)
+    static func ingestCall(impaired: String?, relayed: Set<String> = [], lostPercent: Int = 12, _ client: some TestClientProtocol)
+        async throws -> String {
+        let messages = call(impaired: impaired, relayed: relayed, lostPercent: lostPercent, start: Messages.t0 - 180_000)
         var sessionId: String?
         for chunk in stride(from: 0, to: messages.count, by: 60) {
             let (status, answer) = try await client.ingest("[" + messages[chunk..<min(chunk + 60, messages.count)].joined(separator: ",") + "]")
@@ -154,6 +156,47 @@ struct DiagnosisAPITests {
             let verdict = (body["diagnosis"]?["verdict"]?.array ?? []).compactMap(\.string)
             #expect(verdict.first?.hasSuffix("Alice's media went through a TURN relay, so the relay's network is part of that link.") == true,
                     "\(verdict)")
+        }
+    }
+
+    /// A stats report whose selected candidate pair is a `relay` local candidate at `address`.
+    static func relayedPath(_ pid: String, address: String, seq: Int64, ts: Int64) -> String {
+        """
+        {"type":"stats","meetingId":"diagnosis","participantId":"\(pid)","seq":\(seq),"ts":\(ts),"pc":"pc-turn","report":[\
+        {"id":"T","type":"transport","timestamp":\(ts),"selectedCandidatePairId":"P"},\
+        {"id":"P","type":"candidate-pair","timestamp":\(ts),"localCandidateId":"L","remoteCandidateId":"R","state":"succeeded"},\
+        {"id":"L","type":"local-candidate","timestamp":\(ts),"candidateType":"relay","protocol":"udp","relayProtocol":"udp",\
+        "address":"\(address)"},{"id":"R","type":"remote-candidate","timestamp":\(ts),"candidateType":"host","protocol":"udp"}]}
+        """
+    }
+
+    @Test("two participants behind one TURN relay whose streams all go bad: a relay problem naming its address, in the document's shape")
+    func sharedRelay() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.app().test(.router) { client in
+            let sessionId = try await Self.ingestCall(impaired: nil, relayed: ["alice", "bob"], client)
+            let ts = Messages.t0 - 170_000
+            let paths = [Self.relayedPath("alice", address: "198.51.100.7", seq: 400, ts: ts),
+                         Self.relayedPath("bob", address: "198.51.100.7", seq: 400, ts: ts)]
+            let (status, answer) = try await client.ingest("[" + paths.joined(separator: ",") + "]")
+            #expect(status == .ok, "\(answer)")
+            let (_, body) = try await client.api("/api/v1/sessions/\(sessionId)")
+            try OpenAPIContractTests.expectShape(
+                body, of: try #require(OpenAPIContractTests.document["paths"]?["/api/v1/sessions/{sessionId}"]?["get"]),
+                status: "200", "GET a session with a relay problem")
+            let problems = try #require(body["diagnosis"]?["problems"]?.array)
+            #expect(problems.count == 1, "\(problems)")
+            let p = try #require(problems.first)
+            #expect(p["direction"]?.string == "relay" && p["participantId"] == nil)
+            #expect(p["relayAddress"]?.string == "198.51.100.7")
+            #expect(p["relayedParticipantIds"]?.array?.compactMap(\.string) == ["alice", "bob"])
+            let verdict = (body["diagnosis"]?["verdict"]?.array ?? []).compactMap(\.string)
+            #expect(verdict.first?.hasPrefix("Every stream through the TURN relay at 198.51.100.7, which Alice's and Bob's media went through") == true,
+                    "\(verdict)")
+            let cookie = try await client.signIn()
+            let (_, html, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            #expect(html.contains("the TURN relay at 198.51.100.7"))
         }
     }
 

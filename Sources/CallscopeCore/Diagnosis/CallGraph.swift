@@ -39,19 +39,33 @@ public struct CallEdge: Sendable, Hashable, Comparable, CustomStringConvertible 
 public struct CallGraph: Sendable {
     public var series: [StreamSeries]
     public var names: [String: String]
-    /// Participants whose selected candidate pair goes through a TURN relay.
-    public var relayedParticipants: Set<String>
+    /// The TURN relays each participant's selected candidate pairs went through, by the relay
+    /// candidate's address (webrtc-stats `address` of a `relay` local candidate): participants
+    /// behind one TURN server share it. An empty set: relayed, the address unknown.
+    public var relays: [String: Set<String>]
     private var senderSeries: [StreamKey: Int] = [:]
 
-    public init(series: [StreamSeries], names: [String: String] = [:], relayedParticipants: Set<String> = []) {
+    public init(series: [StreamSeries], names: [String: String] = [:], relays: [String: Set<String>] = [:]) {
         self.series = series.map { s in
             var sorted = s
             if zip(s.samples, s.samples.dropFirst()).contains(where: { $0.tsMs > $1.tsMs }) { sorted.samples.sort { $0.tsMs < $1.tsMs } }
             return sorted
         }
         self.names = names
-        self.relayedParticipants = relayedParticipants
+        self.relays = relays
         for (i, s) in self.series.enumerated() where s.side == .sender { senderSeries[s.key] = i }
+    }
+
+    /// Participants whose selected candidate pair went through a TURN relay.
+    public var relayedParticipants: Set<String> { Set(relays.keys) }
+
+    /// The participants behind each relay address that two or more of them share, in id order.
+    public var sharedRelays: [String: [String]] {
+        var members: [String: [String]] = [:]
+        for (participant, addresses) in relays {
+            for address in addresses { members[address, default: []].append(participant) }
+        }
+        return members.filter { $0.value.count >= 2 }.mapValues { $0.sorted() }
     }
 
     /// `true` when some stream goes to an SFU rather than straight to its receiver.

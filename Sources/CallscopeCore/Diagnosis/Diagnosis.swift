@@ -30,10 +30,22 @@ public struct Diagnosis: Sendable, Hashable {
         // everyone's media goes through one.
         let everyoneRelayed = !graph.relayedParticipants.isEmpty && graph.participantIds.allSatisfy(graph.relayedParticipants.contains)
         let sharedIsRelay = graph.usesServer || everyoneRelayed
+        let relays = graph.sharedRelays
+        // Everyone behind one TURN server: that relay is the path they share.
+        let everyonesRelay = everyoneRelayed && !graph.usesServer
+            ? relays.filter { $0.value == graph.participantIds }.keys.min() : nil
         // Each fault looks only at the symptoms of its own edges.
         let byEdge = Dictionary(grouping: symptoms, by: \.edge)
-        var problems = faults.compactMap { fault in
-            Self.problem(fault, fault.edges.sorted().flatMap { byEdge[$0] ?? [] }, sharedIsRelay: sharedIsRelay, callEnded: callEnded)
+        var problems = faults.compactMap { (fault: FaultLocator.Fault) -> Problem? in
+            guard var problem = Self.problem(fault, fault.edges.sorted().flatMap { byEdge[$0] ?? [] }, sharedIsRelay: sharedIsRelay,
+                                             callEnded: callEnded) else { return nil }
+            switch fault.culprit {
+            case .relay(let address): problem.relayAddress = address
+            case .shared: problem.relayAddress = everyonesRelay
+            default: break
+            }
+            problem.relayedParticipantIds = problem.relayAddress.flatMap { relays[$0] } ?? []
+            return problem
         }
             .sorted { ($1.severity, $1.durationMs, $0.startMs) < ($0.severity, $0.durationMs, $1.startMs) }
         problems = Self.foldingNetworkDrops(problems, within: levels.maxGapMs)
@@ -155,6 +167,7 @@ public struct Diagnosis: Sendable, Hashable {
         case .device(let p): (p, nil, .device)
         case .connection(let p): (p, nil, .unknown)
         case .path(let edge): (edge.senderId, edge.receiverId, .unknown)
+        case .relay: (nil, nil, .relay)
         case .shared: (nil, nil, sharedIsRelay ? .relay : .unknown)
         }
         return Problem(participantId: participant, otherParticipantId: other, direction: direction, metric: lead.metric,

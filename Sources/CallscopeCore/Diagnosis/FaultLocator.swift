@@ -7,8 +7,10 @@
 /// says its uplink lost packets); a receiver's downlink likewise over what it receives from at
 /// least two senders. The candidate explaining the most bad edges is taken first, then the next,
 /// until every bad edge is explained or nothing can be told apart: a single bad edge (a call of
-/// two) stays a path between two people, not a guess. When every uplink or every downlink of a
-/// call of three or more goes bad at once, the shared path is blamed instead of everyone.
+/// two) stays a path between two people, not a guess. A TURN relay that two or more participants
+/// share is a candidate too, over every edge to or from them. When every uplink or every downlink
+/// of a call of three or more goes bad at once, and no relay explains it, the shared path is
+/// blamed instead of everyone.
 /// Round-trip time says nothing of direction, so it blames a participant's connection, not an
 /// uplink or a downlink.
 struct FaultLocator {
@@ -20,6 +22,8 @@ struct FaultLocator {
         case connection(String)
         /// One sender → receiver path that cannot be pinned to either end.
         case path(CallEdge)
+        /// Every stream through the TURN relay at this address, which two or more participants share.
+        case relay(String)
         /// Every stream at once: a relay, the SFU or a network they share.
         case shared
         case device(String)
@@ -30,8 +34,9 @@ struct FaultLocator {
             case .downlink(let p): (1, p, "")
             case .connection(let p): (2, p, "")
             case .path(let e): (3, e.senderId, e.receiverId ?? "")
-            case .shared: (4, "", "")
-            case .device(let p): (5, p, "")
+            case .relay(let address): (4, address, "")
+            case .shared: (5, "", "")
+            case .device(let p): (6, p, "")
             }
         }
 
@@ -49,9 +54,12 @@ struct FaultLocator {
     let graph: CallGraph
     /// When each edge has samples: from the first to the last sample of any of its series.
     private let activeSpans: [CallEdge: (first: Int64, last: Int64)]
+    /// The relay addresses two or more participants share, with them (``CallGraph/sharedRelays``).
+    private let relayGroups: [(address: String, members: [String])]
 
     init(graph: CallGraph) {
         self.graph = graph
+        relayGroups = graph.sharedRelays.sorted { $0.key < $1.key }.map { (address: $0.key, members: $0.value) }
         var spans: [CallEdge: (first: Int64, last: Int64)] = [:]
         for s in graph.series {
             guard let first = s.samples.first?.tsMs, let last = s.samples.last?.tsMs else { continue }
@@ -160,11 +168,14 @@ struct FaultLocator {
         // Only ends that touch a bad edge can be blamed; the others matter only to the question
         // whether every uplink (or downlink) went bad at once.
         let badSenders = Set(bad.map(\.senderId)), badReceivers = Set(bad.compactMap(\.receiverId))
-        if isShared(bad: bad, ends: bySender.keys.count == badSenders.count ? bySender.keys.sorted().map(uplink) : [])
+        // A relay that explains what went bad is the shared path, named.
+        let relays = relayCandidates(bad: bad, active: active)
+        if relays.isEmpty,
+           isShared(bad: bad, ends: bySender.keys.count == badSenders.count ? bySender.keys.sorted().map(uplink) : [])
             || isShared(bad: bad, ends: byReceiver.keys.count == badReceivers.count ? byReceiver.keys.sorted().map(downlink) : []) {
             return [(.shared, bad)]
         }
-        let candidates = badSenders.sorted().map(uplink) + badReceivers.sorted().map(downlink)
+        let candidates = relays + badSenders.sorted().map(uplink) + badReceivers.sorted().map(downlink)
         var (chosen, unexplained) = Self.cover(bad: bad, candidates: candidates)
         for edge in unexplained.sorted() {
             // Through an SFU that received the sender's stream fine, the loss came after it.
@@ -177,6 +188,31 @@ struct FaultLocator {
         }
         unexplained.removeAll()
         return chosen
+    }
+
+    /// A TURN relay that two or more participants share is blamed when nearly every stream
+    /// through it (to or from any of them, five in six) went bad at once, each of them on streams
+    /// with at least two others and on most of their own, while streams that avoid it stayed
+    /// mostly fine. One member's link would spoil only that member's streams; two members'
+    /// uplinks at once would leave what they receive fine; so only the relay, or its network,
+    /// spoils every stream through it in both directions. In a call of two nothing tells the
+    /// relay from either end.
+    private func relayCandidates(bad: Set<CallEdge>, active: ActiveEdges) -> [Candidate] {
+        guard !relayGroups.isEmpty else { return [] }
+        let people = Set(bad.flatMap { [$0.senderId] + ($0.receiverId.map { [$0] } ?? []) })
+        return relayGroups.compactMap { group in
+            guard group.members.contains(where: people.contains) else { return nil }
+            var through = Set<CallEdge>()
+            for member in group.members {
+                let touching = active.touching(member)
+                let others = Set(touching.filter(bad.contains).map { $0.senderId == member ? ($0.receiverId ?? "server") : $0.senderId })
+                guard others.count >= 2, Self.badShare(touching, bad) >= 2.0 / 3 else { return nil }
+                through.formUnion(touching)
+            }
+            let outside = active.edges.subtracting(through)
+            guard Self.badShare(through, bad) >= 5.0 / 6, outside.isEmpty || Self.badShare(outside, bad) < 1.0 / 3 else { return nil }
+            return Candidate(culprit: .relay(group.address), edges: through, decisive: true)
+        }
     }
 
     /// Every uplink, or every downlink (`ends`: all of one kind), of a call of three or more went

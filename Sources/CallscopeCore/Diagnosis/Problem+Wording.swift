@@ -3,6 +3,7 @@ extension Problem {
     /// relay everyone shares". `name` turns a participant id into a display name.
     public func cause(_ name: (String) -> String) -> String {
         guard let id = participantId else {
+            if let relayAddress { return "the TURN relay at \(relayAddress)" }
             return direction == .relay ? "the SFU or relay everyone shares" : "every stream at once (cause unknown)"
         }
         switch direction {

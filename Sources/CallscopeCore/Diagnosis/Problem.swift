@@ -6,7 +6,7 @@ public enum ProblemDirection: String, Sendable, Hashable, Codable {
     case downlink
     /// The participant's device: the encoder held back by the CPU.
     case device
-    /// A path everyone shares: the SFU or a TURN relay.
+    /// A path several participants share: a TURN relay (``Problem/relayAddress``) or the SFU.
     case relay
     /// The evidence does not say: a single path in a call of two, a round trip, or everyone at
     /// once without a shared server to blame.
@@ -57,6 +57,10 @@ public struct Problem: Sendable, Hashable {
     /// The senders whose media went bad.
     public var affectedSenderIds: [String]
     public var evidence: [ProblemEvidence]
+    /// For a `relay` problem pinned to one TURN relay: the relay candidates' address.
+    public var relayAddress: String?
+    /// The participants whose media went through that relay, in id order.
+    public var relayedParticipantIds: [String] = []
     /// What the participants' clients reported meanwhile that can explain it (an ICE failure,
     /// a TURN refusal, a device that would not start), oldest first.
     public var incidents: [CallIncident] = []

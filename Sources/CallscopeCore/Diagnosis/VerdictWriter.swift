@@ -98,12 +98,32 @@ struct VerdictWriter {
 
     private func shared(_ p: Problem, _ when: String) -> String {
         let figure = figure(p, subject: "", sent: false)
+        if let address = p.relayAddress, !p.relayedParticipantIds.isEmpty {
+            return relay(p, address: address, figure: figure, when)
+        }
         if p.direction == .relay {
             let through = graph.usesServer ? "the SFU" : "a TURN relay"
             return "Every stream \(figure) at once \(when): they all go through \(through), which points at it or its network, "
                 + "not at any one participant."
         }
         return "Every stream \(figure) at once \(when): with nobody's link singled out, the statistics cannot tell whose network it was."
+    }
+
+    /// "Every stream through the TURN relay at 198.51.100.7, which Alice's and Bob's media went
+    /// through, lost 8 % of the packets …": what rules out each member's own link is said too.
+    private func relay(_ p: Problem, address: String, figure: String, _ when: String) -> String {
+        let members = p.relayedParticipantIds
+        let whose = Self.list(members.map { graph.name($0) + "'s" })
+        let head = "Every stream through the TURN relay at \(address), which \(whose) media went through, \(figure) \(when)"
+        let own = members.count == 2 ? "either one's own link" : "any one of their own links"
+        let others = graph.participantIds.filter { !members.contains($0) }
+        if others.count >= 2 || (graph.usesServer && !others.isEmpty) {
+            return head + "; media that avoided it was fine, so it was the relay or its network, not \(own)."
+        }
+        if others.isEmpty {
+            return head + ". Everyone's media went through it, so it was the relay or its network (or one network everyone shares)."
+        }
+        return head + ", in both directions and with everyone: that points at the relay or its network, not \(own)."
     }
 
     // MARK: pieces

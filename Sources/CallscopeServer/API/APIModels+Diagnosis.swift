@@ -45,6 +45,9 @@ extension APIModels {
         var affectedParticipantIds: [String]
         var affectedSenderIds: [String]
         var evidence: [EvidenceDTO]
+        /// For a problem of one TURN relay: its address, and who sent through it.
+        var relayAddress: String?
+        var relayedParticipantIds: [String]
         /// What the clients reported meanwhile that can explain it.
         var incidents: [IncidentDTO]
     }
@@ -79,6 +82,7 @@ extension APIModels.ProblemDTO {
                   startMs: p.startMs, startTime: APIModels.iso(p.startMs), endMs: p.endMs, endTime: APIModels.iso(p.endMs),
                   ongoing: p.ongoing, severity: p.severity.rawValue, affectedParticipantIds: p.affectedParticipantIds,
                   affectedSenderIds: p.affectedSenderIds, evidence: p.evidence.map(APIModels.EvidenceDTO.init),
+                  relayAddress: p.relayAddress, relayedParticipantIds: p.relayedParticipantIds,
                   incidents: p.incidents.map { APIModels.IncidentDTO($0, names: names) })
     }
 }

@@ -45,9 +45,8 @@ extension SessionQueries {
             let started = ContinuousClock.now
             let events = try await store.events(sessionId: session.id, participantId: nil)
             let incidents = CallIncident.incidents(errors: try await store.errors(sessionId: session.id), events: events)
-            let relayed = Self.relayedParticipants(events)
             var graph = try await queries.callGraph(of: session, streams: streams, names: names)
-            graph.relayedParticipants = relayed
+            graph.relays = Self.relays(events)
             let diagnosis = Diagnosis(graph: graph, levels: ProblemLevels(limits: limits), callEnded: session.status == .ended,
                                       incidents: incidents)
             let judgement = DiagnosisCache.Judgement(diagnosis: diagnosis, scores: QualityScores(graph: graph, sliceMs: queries.sliceMs))
@@ -58,14 +57,16 @@ extension SessionQueries {
         }
     }
 
-    /// Participants whose selected candidate pair went through a TURN relay at some point: the
-    /// ingest's `connection-path` events with a `relay` local candidate.
-    static func relayedParticipants(_ events: [TimelineEvent]) -> Set<String> {
-        Set(events.compactMap { event in
-            guard event.name == "connection-path", let pid = event.participantId,
-                  (try? JSONValue.parse(Array(event.dataJSON.utf8)))?["local"]?.string == "relay" else { return nil }
-            return pid
-        })
+    /// The TURN relays each participant's selected candidate pairs went through at some point, by
+    /// address: the ingest's `connection-path` events with a `relay` local candidate.
+    static func relays(_ events: [TimelineEvent]) -> [String: Set<String>] {
+        var relays: [String: Set<String>] = [:]
+        for event in events where event.name == "connection-path" {
+            guard let pid = event.participantId, let data = try? JSONValue.parse(Array(event.dataJSON.utf8)),
+                  data["local"]?.string == "relay" else { continue }
+            relays[pid, default: []].formUnion([data["relayAddress"]?.string].compactMap { $0 })
+        }
+        return relays
     }
 
     /// Every stream side of the session with its samples, and the participants' names.

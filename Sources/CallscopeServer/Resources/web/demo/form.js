@@ -1,5 +1,5 @@
 // The join form's values: meeting and participant IDs, the invite link, the meeting kept in the
-// URL, the guard against a duplicated tab's participant ID, and the ICE servers from the URL.
+// URL, the guard against a duplicated tab's participant ID, and the ICE servers (STUN, TURN) from the URL.
 
 import { params, demo } from "./state.js";
 import { $ } from "./ui.js";
@@ -59,13 +59,29 @@ export function updateInvite() {
   const url = new URL("/demo", location.origin);
   const meeting = $("meeting").value.trim();
   if (meeting) url.searchParams.set("meeting", meeting);
-  const stun = params.get("stun");
-  if (stun) url.searchParams.set("stun", stun);
+  for (const name of ["stun", "turn", "turnUser", "turnCredential"]) {
+    const value = params.get(name);
+    if (value) url.searchParams.set(name, value);
+  }
   $("invite").href = url.href;
   $("invite").textContent = url.href;
 }
 
 export function iceServers() {
   const stun = params.get("stun");
-  return stun && /^stuns?:/.test(stun) ? [{ urls: stun }] : [];
+  const servers = stun && /^stuns?:/.test(stun) ? [{ urls: stun }] : [];
+  // ?turn=turn:host:3478&turnUser=…&turnCredential=…: a TURN server to relay through.
+  const turn = params.get("turn");
+  if (turn && /^turns?:/.test(turn)) {
+    servers.push({ urls: turn, username: params.get("turnUser") ?? "", credential: params.get("turnCredential") ?? "" });
+  }
+  return servers;
+}
+
+/** The peer connections' configuration: the ICE servers, and `?relay=1` to send only through
+ *  the TURN server (`iceTransportPolicy: "relay"`), as a participant behind a strict firewall does. */
+export function rtcConfiguration() {
+  const config = { iceServers: iceServers() };
+  if (params.get("relay") === "1") config.iceTransportPolicy = "relay";
+  return config;
 }

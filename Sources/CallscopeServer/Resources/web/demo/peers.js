@@ -8,7 +8,7 @@
 
 import { demo, call } from "./state.js";
 import { $, el, noteError } from "./ui.js";
-import { iceServers } from "./form.js";
+import { rtcConfiguration } from "./form.js";
 import { signal } from "./signalling.js";
 import { addPeerTile, renderPeerName, screenTileOf, removeScreenTile, renderPeerStatus } from "./tiles.js";
 
@@ -36,7 +36,7 @@ class Peer {
 
 export function createPeer(peerId, { initiator }) {
   const peer = new Peer(peerId);
-  const pc = new RTCPeerConnection({ iceServers: iceServers() });
+  const pc = new RTCPeerConnection(rtcConfiguration());
   peer.pc = pc;
   call.peers.set(peerId, peer);
   demo.pcs.set(peerId, pc);
