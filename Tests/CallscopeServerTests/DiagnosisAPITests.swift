@@ -197,6 +197,10 @@ struct DiagnosisAPITests {
             let cookie = try await client.signIn()
             let (_, html, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
             #expect(html.contains("the TURN relay at 198.51.100.7"))
+            let (_, alice, _) = try await client.page("/sessions/\(sessionId)/participants/alice", cookie: cookie)
+            #expect(alice.contains("Nothing was Alice&#39;s own link&#39;s fault: their media went through the TURN relay at 198.51.100.7"))
+            let (_, carol, _) = try await client.page("/sessions/\(sessionId)/participants/carol", cookie: cookie)
+            #expect(carol.contains("they received bad media through a path they shared with others"))
         }
     }
 

@@ -134,7 +134,16 @@ struct ParticipantPageController: Sendable {
     static func summary(_ d: Diagnosis, _ pid: String, _ name: String) -> String {
         let own = d.problems(of: pid).count, suffered = d.problems(sufferedBy: pid).count
         if own == 0 && suffered == 0 { return d.problems.isEmpty ? "No lasting problems in this call." : "\(name) had no lasting problems." }
-        if own == 0 { return "Nothing was \(name)'s fault; they received bad media from someone else's link." }
+        if own == 0 {
+            let paths = d.problems(sufferedBy: pid)
+            if let address = paths.first(where: { $0.relayedParticipantIds.contains(pid) })?.relayAddress {
+                return "Nothing was \(name)'s own link's fault: their media went through the TURN relay at \(address), where the problem was."
+            }
+            if paths.allSatisfy({ $0.participantId == nil }) {
+                return "Nothing was \(name)'s fault; they received bad media through a path they shared with others."
+            }
+            return "Nothing was \(name)'s fault; they received bad media from someone else's link."
+        }
         return suffered == 0 ? "\(name)'s own link or device caused what is listed here." : "Some of it was \(name)'s own, some came from others."
     }
 }
