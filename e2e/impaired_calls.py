@@ -56,11 +56,13 @@ class Scenario:
     participant: its pair is (None, "relay"), and it must name the TURN server's address.
     `relayed`: participants that send only through the lab's TURN server."""
 
-    def __init__(self, name, impairment, expected, apply, expected_words, relayed=(), people=3):
+    def __init__(self, name, impairment, expected, apply, expected_words, relayed=(), people=3, camera=None):
         self.name, self.impairment, self.expected, self.apply, self.expected_words = \
             name, impairment, expected, apply, expected_words
         self.relayed = set(relayed)
         self.people = EVERYONE[:people]
+        # {participant: "fps=N"}: that participant's fake camera, from the start of the call.
+        self.camera = camera or {}
 
 
 SCENARIOS = [
@@ -84,6 +86,12 @@ SCENARIOS = [
              "10 % of UDP into the relay dropped", [(None, "relay")], lambda lab: lab.relay_loss(10),
              "the TURN relay Alice and Bob share lost packets; Carol↔Dave fine; nobody's own link is blamed",
              relayed=("alice", "bob"), people=4),
+    Scenario("camera-5fps", "alice's camera delivers 5 frames per second (the whole call); the network is clean",
+             [("alice", "device")], lambda lab: None,
+             "Alice's camera delivered few frames; nobody's link is blamed", camera={"alice": "fps=5"}),
+    Scenario("cpu-starved", "alice's browser held to 4 % of one core; the network is clean",
+             [("alice", "device")], lambda lab: lab.cpu_limit("alice", 4),
+             "Alice's device could not keep up; nobody's link is blamed"),
 ]
 
 
@@ -150,7 +158,7 @@ class Browsers:
                 time.sleep(0.2)
         raise RuntimeError(f"chromedriver in {pid}'s namespace did not answer on {self._url(pid)}")
 
-    def open(self, meeting, people, relayed=()):
+    def open(self, meeting, people, relayed=(), camera=None):
         from selenium import webdriver
         from netlab import TURN_PASSWORD, TURN_USER
         for pid, name in people:
@@ -160,8 +168,9 @@ class Browsers:
                                                       "turnCredential": TURN_PASSWORD, "relay": "1"})
             options = webdriver.ChromeOptions()
             options.binary_location = "/usr/bin/chromium"
+            fake = "--use-fake-device-for-media-stream" + (f"={camera[pid]}" if camera and pid in camera else "")
             for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=640,480",
-                         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                         "--use-fake-ui-for-media-stream", fake,
                          "--autoplay-policy=no-user-gesture-required", "--disable-background-timer-throttling",
                          "--disable-renderer-backgrounding", "--disable-features=WebRtcHideLocalIpsWithMdns",
                          f"--unsafely-treat-insecure-origin-as-secure={self.origin}"):
@@ -280,7 +289,7 @@ def run_scenario(scenario, run, lab, browsers, api):
     meeting = f"impaired-{scenario.name}-{run}-{int(time.time())}"
     print(f"\n== {scenario.name} (run {run}): {scenario.impairment}", flush=True)
     lab.clear()
-    browsers.open(meeting, scenario.people, scenario.relayed)
+    browsers.open(meeting, scenario.people, scenario.relayed, scenario.camera)
     others = len(scenario.people) - 1
     try:
         for pid, _ in scenario.people:

@@ -25,6 +25,9 @@ router, `cs-turn` 10.77.100.2 (router end `cs-rt` 10.77.100.1): media relayed th
 the router on its way in and out, so `relay_loss` (drops on the way into the relay) spoils every
 stream through it and nothing else.
 
+`cpu_limit` is no network impairment but a slow device: a participant's processes held to a share
+of one core by a cgroup-v1 CPU quota.
+
 Only addresses in 10.77.0.0/16, assigned here, are used. `close()` removes everything (the
 namespaces take their veths and rules with them; the root end and route go explicitly) and is
 registered with `atexit`, so a failing suite cleans up too. Needs root.
@@ -40,6 +43,7 @@ SERVER_ADDRESS = "10.77.0.1"
 TURN_NS, TURN_ROUTER_VETH = "cs-turn", "cs-rt"
 TURN_ADDRESS, TURN_GATEWAY = "10.77.100.2", "10.77.100.1"
 TURN_PORT, TURN_USER, TURN_PASSWORD = 3478, "callscope", "impaired-calls"
+CPU_CGROUP = "/sys/fs/cgroup/cpu/callscope"  # + "-cs-pN": cgroup v1, as this machine mounts it
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -73,6 +77,7 @@ class NetLab:
         self.delayers = []
         self.queue = 0
         self.turn = None
+        self.cpu_groups = set()
         atexit.register(self.close)
         self.close()  # what an earlier, killed run left behind
         self._build()
@@ -178,6 +183,43 @@ class NetLab:
         in_ns(ns, "tc", "filter", "add", "dev", dev, "parent", "1:", "protocol", "ip", "u32",
               "match", "ip", "protocol", "17", "0xff", "flowid", "1:20")
 
+    def cpu_limit(self, pid, percent):
+        """Holds every process in the participant's namespace (its chromedriver and Chromium, and
+        what they start later) to `percent` of one core: a cgroup-v1 `cpu` group with a CFS quota.
+        Not the network: a slow device."""
+        group = f"{CPU_CGROUP}-{self.participants[pid].ns}"
+        os.makedirs(group, exist_ok=True)
+        with open(os.path.join(group, "cpu.cfs_period_us"), "w") as f:
+            f.write("100000")
+        with open(os.path.join(group, "cpu.cfs_quota_us"), "w") as f:
+            f.write(str(int(percent * 1000)))
+        for process in sh("ip", "netns", "pids", self.participants[pid].ns).split():
+            try:
+                with open(os.path.join(group, "cgroup.procs"), "w") as f:
+                    f.write(process)
+            except OSError:
+                pass  # it ended meanwhile
+        self.cpu_groups.add(group)
+
+    def _release_cpu(self):
+        for group in list(self.cpu_groups):
+            try:
+                with open(os.path.join(group, "cgroup.procs")) as f:
+                    processes = f.read().split()
+            except OSError:
+                processes = []
+            for process in processes:
+                try:
+                    with open(os.path.join(os.path.dirname(group), "cgroup.procs"), "w") as f:
+                        f.write(process)
+                except OSError:
+                    pass
+            try:
+                os.rmdir(group)
+            except OSError:
+                pass
+            self.cpu_groups.discard(group)
+
     def dropped(self):
         """Packets dropped by the router's loss rules so far (iptables counters)."""
         out = in_ns(ROUTER, "iptables-legacy", "-L", "FORWARD", "-v", "-n", "-x", check=False)
@@ -189,6 +231,7 @@ class NetLab:
             delayer.terminate()
             delayer.wait(timeout=5)
         self.delayers = []
+        self._release_cpu()
         in_ns(ROUTER, "iptables-legacy", "-F", "FORWARD", check=False)
         for p in self.participants.values():
             in_ns(p.ns, "tc", "qdisc", "del", "dev", "eth0", "root", check=False)
@@ -198,6 +241,8 @@ class NetLab:
         for delayer in self.delayers:
             delayer.kill()
         self.delayers = []
+        self.cpu_groups.update(g for g in (f"{CPU_CGROUP}-{p.ns}" for p in self.participants.values()) if os.path.isdir(g))
+        self._release_cpu()
         if self.turn:
             self.turn.kill()
             self.turn.wait()

@@ -83,3 +83,57 @@ extension DeviceDiagnosisTests {
         #expect(uplink.evidence.contains { $0.metric == .encoderFrameRate }, "the drops stay as evidence of the uplink's problem")
     }
 }
+
+extension DeviceDiagnosisTests {
+    @Test("a camera giving 18 of its usual 30 fps is fine; 11 of its usual 20 is its device falling behind")
+    func cameraBelowItsUsualRate() throws {
+        var fine = SyntheticCall(people: ["alice", "bob", "carol"])
+        fine.sentFps = [.video: 30]
+        fine.impair = Self.alice { $0.captureFps = 18; $0.sentFps = 18; $0.receivedFps = 18 }
+        #expect(Diagnosis(graph: fine.graph).problems.isEmpty, "\(Diagnosis(graph: fine.graph).verdict)")
+        var behind = SyntheticCall(people: ["alice", "bob", "carol"])
+        behind.sentFps = [.video: 20]
+        behind.impair = Self.alice { $0.captureFps = 11; $0.sentFps = 11; $0.receivedFps = 11 }
+        let d = Diagnosis(graph: behind.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1 && p.direction == .device && p.metric == .captureFrameRate, "\(d.verdict)")
+        #expect(p.leadingFigure == 11)
+    }
+
+    /// Alice's browser starved of CPU from 30 s to 90 s, as measured in the impaired suite: her
+    /// camera at 11 of its usual 20 fps, what she sends and what she receives jittery (55 ms),
+    /// her video frozen at the others and theirs at her, and not one packet lost.
+    static func starved(alsoLoss: Double = 0) -> SyntheticCall {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.sentFps = [.video: 20]
+        call.impair = { sender, receiver, kind, t in
+            guard (30..<90).contains(t), sender == "alice" || receiver == "alice" else { return Impairment() }
+            var imp = Impairment(lossPercent: sender == "alice" ? alsoLoss : 0, jitterMs: 55)
+            if kind.isVideo {
+                imp.freezes = 1
+                if sender == "alice" { imp.captureFps = 11; imp.sentFps = 11; imp.receivedFps = 11 }
+            }
+            return imp
+        }
+        return call
+    }
+
+    @Test("a starved device: its owner's stalled uplink and downlink, with no packet lost, are the device's evidence, not two link problems")
+    func starvedDevice() throws {
+        let d = Diagnosis(graph: Self.starved().graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.problems.map { $0.cause { $0 } }) \(d.verdict)")
+        #expect(p.participantId == "alice" && p.direction == .device && p.metric == .captureFrameRate)
+        #expect(Set(p.evidence.map(\.metric)).isSuperset(of: [.captureFrameRate, .jitter]))
+        #expect(p.affectedParticipantIds == ["alice", "bob", "carol"])
+        #expect(d.verdict.first?.hasSuffix("Meanwhile, in what Alice sent and received, video froze and media arrived late and uneven "
+            + "with no packet lost: the same device falling behind, not the network.") == true, "\(d.verdict)")
+    }
+
+    @Test("a slow camera does not absorb a link problem with packet loss: the loss is the network's")
+    func lossStaysTheNetworks() {
+        let d = Diagnosis(graph: Self.starved(alsoLoss: 12).graph)
+        #expect(d.problems.contains { $0.participantId == "alice" && $0.direction == .uplink }, "\(d.verdict)")
+        #expect(d.problems.contains { $0.participantId == "alice" && $0.direction == .device })
+    }
+}

@@ -36,7 +36,7 @@ struct SymptomRule {
             }
             // A screen capture's frame rate follows what changes on the screen: only cameras.
             if key.kind == .video {
-                rules.append(captureFrameRate(levels))
+                rules.append(captureFrameRate(levels, usualFps: usualCaptureFps(series)))
                 rules.append(encoderFrameRate(levels))
             }
         }
@@ -122,17 +122,30 @@ struct SymptomRule {
         }
     }
 
-    /// What the camera delivered (`captureFps`): below the poor FPS limit opens, from the
-    /// limit's midpoint with the good one clears, half the poor limit is severe. Only while the
+    /// What the camera delivered (`captureFps`): below the poor FPS limit opens, and so does
+    /// below two thirds of the camera's usual rate while under the good limit (a camera that
+    /// gave 20 fps giving 11: the device is falling behind, a CPU starved by another program
+    /// in the impaired suite). It clears from the poor and good limits' midpoint, or 15 % above
+    /// the opening level, whichever is higher; half the poor limit is severe. Only while the
     /// stream really sends video (≥ 50 kbit/s): a camera the user switched off sends black
     /// frames at about 1 fps, and that is no device problem.
-    static func captureFrameRate(_ levels: ProblemLevels) -> SymptomRule {
+    static func captureFrameRate(_ levels: ProblemLevels, usualFps: Double?) -> SymptomRule {
         let poor = levels.limits.fpsPoor, good = levels.limits.fpsGood
+        let opens = max(poor, min(good, (usualFps ?? 0) * 2 / 3))
+        let clears = max((poor + good) / 2, opens * 1.15)
         return SymptomRule(metric: .captureFrameRate, warmupMs: levels.warmupMs, higherIsWorse: false,
                            severe: { median, _, _ in median < poor / 2 }) { sample in
             guard let fps = sample.captureFps, fps.isFinite, let kbps = sample.bitrateKbps, kbps >= 50 else { return nil }
-            return SymptomJudgement(value: fps, bad: fps < poor, clear: fps >= (poor + good) / 2)
+            return SymptomJudgement(value: fps, bad: fps < opens, clear: fps >= clears)
         }
+    }
+
+    /// The camera's usual rate: the 90th percentile of what it delivered while video was sent.
+    static func usualCaptureFps(_ series: StreamSeries) -> Double? {
+        let rates = series.samples.compactMap { s in (s.bitrateKbps ?? 0) >= 50 ? s.captureFps.flatMap { $0.isFinite ? $0 : nil } : nil }
+        guard !rates.isEmpty else { return nil }
+        let sorted = rates.sorted()
+        return sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
     }
 
     /// Frames sent against frames captured, when the camera delivers at least the good FPS limit

@@ -76,6 +76,23 @@ struct VerdictWriter {
     }
 
     private func device(_ p: Problem, _ who: String, _ when: String) -> String {
+        deviceHead(p, who, when) + stalls(p, who)
+    }
+
+    /// Said when the media's own stalls were folded into a device problem
+    /// (``Diagnosis/foldingIntoDevice(_:within:)``).
+    private func stalls(_ p: Problem, _ who: String) -> String {
+        let signs = Set(p.evidence.map(\.metric).filter { !$0.isDevice })
+        guard !signs.isEmpty else { return "" }
+        var what: [String] = []
+        if signs.contains(.freezes) || signs.contains(.frameRate) { what.append("video froze") }
+        if signs.contains(.jitter) || signs.contains(.delay) { what.append("media arrived late and uneven") }
+        if signs.contains(.rtt) && what.isEmpty { what.append("round trips grew") }
+        return " Meanwhile, in what \(who) sent and received, \(Self.list(what)) with no packet lost: "
+            + "the same device falling behind, not the network."
+    }
+
+    private func deviceHead(_ p: Problem, _ who: String, _ when: String) -> String {
         let v = p.leadingFigure ?? 0
         switch p.metric {
         case .captureFrameRate:
