@@ -250,6 +250,33 @@ struct DiagnosisTests {
         #expect(d.verdict.first?.hasPrefix("Bob's connection had a round-trip time of 640 ms") == true)
     }
 
+    @Test("a long round trip in a call of two is one problem of the connection between the two, not one per direction")
+    func roundTripOfTwo() throws {
+        var call = SyntheticCall(people: ["alice", "bob"])
+        call.impair = { _, _, _, t in (30..<90).contains(t) ? Impairment(extraRttMs: 600) : Impairment() }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.verdict)")
+        #expect(p.direction == .unknown && p.metric == .rtt && Set([p.participantId, p.otherParticipantId]) == ["alice", "bob"])
+        #expect(Set(p.evidence.map(\.key.senderId)) == ["alice", "bob"], "both ends' measurements are its evidence")
+        #expect(p.cause { $0 } == "the connection between alice and bob")
+        #expect(d.verdict.first == "The connection between Alice and Bob had a round-trip time of 640 ms from 22:13:50 to 22:14:50 UTC; "
+            + "a round trip cannot tell whose side added the delay, and in a call of two nothing else can.", "\(d.verdict)")
+    }
+
+    @Test("evidence of a metric where lower is worse lists the lowest first")
+    func evidenceOrder() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        // What Alice sends reaches Bob at 20 % of its frame rate and Carol at 40 %.
+        call.impair = { s, r, kind, t in
+            guard s == "alice", kind.isVideo, (30..<90).contains(t) else { return Impairment() }
+            return Impairment(receivedFps: r == "bob" ? 6 : 12)
+        }
+        let d = Diagnosis(graph: call.graph)
+        let rates = try #require(d.problems.first).evidence.filter { $0.metric == .frameRate }
+        #expect(rates.map(\.key.receiverId) == ["bob", "carol"], "\(rates.map(\.worst))")
+    }
+
     @Test("random loss, mostly repaired video and audio RTCP every third tick: still the right link, over 40 seeds",
           arguments: [("uplink", "alice"), ("downlink", "bob")])
     func noisy(direction: String, who: String) {

@@ -154,9 +154,10 @@ public struct Diagnosis: Sendable, Hashable {
             let small = result[i]
             let host = result[..<i].firstIndex { big in
                 let near = small.startMs <= big.endMs.adding(saturating: gapMs) && big.startMs <= small.endMs.adding(saturating: gapMs)
-                return near && (big.edges.isSuperset(of: small.edges) || Self.sameParticipant(big.culprit, small.culprit))
+                return near && absorbable(small.culprit, into: big.culprit)
+                    && (big.edges.isSuperset(of: small.edges) || Self.sameParticipant(big.culprit, small.culprit))
             }
-            if let h = host, absorbable(small.culprit, into: result[h].culprit) {
+            if let h = host {
                 result[h].startMs = min(result[h].startMs, small.startMs)
                 result[h].endMs = max(result[h].endMs, small.endMs)
                 result[h].edges.formUnion(small.edges)
@@ -201,7 +202,7 @@ public struct Diagnosis: Sendable, Hashable {
         guard let lead = related.max(by: { ($0.severity, ownSide($0), -$0.metric.rank) < ($1.severity, ownSide($1), -$1.metric.rank) })
         else { return nil }
         let evidence = related
-            .sorted { ($1.severity, -$1.metric.rank, $1.worst) < ($0.severity, -$0.metric.rank, $0.worst) }
+            .sorted { ($1.severity, -$1.metric.rank, $1.badness) < ($0.severity, -$0.metric.rank, $0.badness) }
             .prefix(12).map(ProblemEvidence.init)
         let (participant, other, direction): (String?, String?, ProblemDirection) = switch fault.culprit {
         case .uplink(let p): (p, nil, .uplink)

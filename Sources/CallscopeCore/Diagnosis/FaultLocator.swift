@@ -281,8 +281,16 @@ struct FaultLocator {
             return Candidate(culprit: .connection(p), edges: edges, decisive: decisive)
         }
         var (chosen, unexplained) = Self.cover(bad: bad, candidates: candidates)
-        for edge in unexplained.sorted() {
-            chosen.append(edge.receiverId == nil ? (.connection(edge.senderId), [edge]) : (.path(edge), [edge]))
+        for edge in unexplained.sorted() where unexplained.contains(edge) {
+            guard let receiver = edge.receiverId else {
+                chosen.append((.connection(edge.senderId), [edge]))
+                continue
+            }
+            // Both ends measure the same round trip: one path, not one per direction.
+            let reverse = CallEdge(senderId: receiver, receiverId: edge.senderId)
+            let both: Set<CallEdge> = unexplained.contains(reverse) ? [edge, reverse] : [edge]
+            chosen.append((.path(edge), both))
+            unexplained.subtract(both)
         }
         unexplained.removeAll()
         return chosen

@@ -11,7 +11,9 @@ extension Problem {
         case .downlink: return "\(name(id))'s downlink"
         case .device: return "\(name(id))'s device"
         case .relay, .unknown:
-            if let other = otherParticipantId { return "the path from \(name(id)) to \(name(other))" }
+            if let other = otherParticipantId {
+                return metric == .rtt ? "the connection between \(name(id)) and \(name(other))" : "the path from \(name(id)) to \(name(other))"
+            }
             return "\(name(id))'s connection (direction unknown)"
         }
     }

@@ -45,6 +45,15 @@ public enum ProblemMetric: String, Sendable, Hashable, Codable, CaseIterable {
     /// Figures about the sender's own device, not any link: they make `device` problems only.
     public var isDevice: Bool { self == .cpu || self == .captureFrameRate || self == .encoderFrameRate }
 
+    /// `true` when a higher value is worse (loss, jitter, delay, RTT, time frozen); `false` for
+    /// ratios, frame rates, packets received and bitrates, where lower is worse.
+    public var higherIsWorse: Bool {
+        switch self {
+        case .loss, .jitter, .delay, .rtt, .freezes: true
+        case .frameRate, .noMedia, .bandwidth, .cpu, .captureFrameRate, .encoderFrameRate: false
+        }
+    }
+
     /// Order among metrics of equal severity when one must lead a problem: what a user notices
     /// first.
     var rank: Int {

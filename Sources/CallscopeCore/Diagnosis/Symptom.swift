@@ -31,5 +31,8 @@ public struct Symptom: Sendable, Hashable {
 
     public var edge: CallEdge { CallEdge(senderId: key.senderId, receiverId: key.receiverId) }
 
+    /// `worst`, signed so that more is always worse: the order of evidence within a metric.
+    var badness: Double { metric.higherIsWorse ? worst : -worst }
+
     public func overlaps(_ startMs: Int64, _ endMs: Int64) -> Bool { self.startMs < endMs && startMs < self.endMs }
 }

@@ -64,6 +64,7 @@ struct VerdictWriter {
     // MARK: kinds of sentence
 
     private func path(_ p: Problem, from sender: String, to receiver: String, _ when: String) -> String {
+        if p.metric == .rtt { return roundTrip(p, sender, receiver, when) }
         let kinds = Set(p.evidence.map(\.key.kind))
         let what = kinds.count == 1 ? kinds.first!.displayName.lowercased() : "media"
         let head = "\(graph.name(sender))'s \(what) to \(graph.name(receiver)) \(figure(p, subject: graph.name(sender), sent: true)) \(when)."
@@ -105,6 +106,16 @@ struct VerdictWriter {
             let kbps = p.leadingFigure.map { " (sending \(Self.whole($0)) kbit/s)" } ?? ""
             return "\(who)'s device could not keep up \(when): the video encoder was limited by the CPU\(kbps)."
         }
+    }
+
+    /// A round trip between two people that neither one's other connections share.
+    private func roundTrip(_ p: Problem, _ a: String, _ b: String, _ when: String) -> String {
+        let rtt = p.leadingFigure.map { " of \(Self.whole($0)) ms" } ?? ""
+        let head = "The connection between \(graph.name(a)) and \(graph.name(b)) had a round-trip time\(rtt) \(when)"
+        if graph.participantIds.count <= 2 {
+            return head + "; a round trip cannot tell whose side added the delay, and in a call of two nothing else can."
+        }
+        return head + "; their connections with the others were fine, so it was the path between the two."
     }
 
     private func connection(_ p: Problem, _ who: String, _ when: String) -> String {
