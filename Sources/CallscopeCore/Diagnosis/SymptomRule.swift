@@ -105,6 +105,10 @@ struct SymptomRule {
                            severe: { median, _, _ in median < band.severe }) { sample in
             guard let fps = sample.fps, fps.isFinite else { return nil }
             let sent = senderSide.sample(near: sample.tsMs)?.fps
+            // Without the sender's side (an imported dump's far end), the good limit stands in for
+            // what was sent, but only while packets arrive: a receiver of a send-only
+            // connection's idle transceiver gets nothing and is not choppy.
+            guard sent != nil || (sample.packets ?? 0) > 0 else { return nil }
             guard let expected = sent ?? (key.kind == .video ? levels.limits.fpsGood : nil), expected >= 1 else { return nil }
             let ratio = min(1, max(0, fps / expected))
             return SymptomJudgement(value: ratio, bad: ratio < band.open, clear: ratio >= band.close)

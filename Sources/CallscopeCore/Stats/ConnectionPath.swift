@@ -29,6 +29,17 @@ public struct ConnectionPath: Sendable, Hashable, Codable {
     /// This participant's media goes through a TURN server.
     public var isRelayed: Bool { localType == "relay" }
 
+    /// The data of the `connection-path` timeline event that records it:
+    /// `{pc, local, remote, protocol, relayProtocol, relayAddress}`, without the absent ones.
+    public func eventData(pc: String) -> JSONValue {
+        var data: [String: JSONValue] = ["pc": .string(pc)]
+        for (name, value) in [("local", localType), ("remote", remoteType), ("protocol", self.protocol),
+                              ("relayProtocol", relayProtocol), ("relayAddress", relayAddress)] {
+            if let value { data[name] = .string(value) }
+        }
+        return .object(data)
+    }
+
     /// The path of the report's selected candidate pair (its transport's `selectedCandidatePairId`,
     /// else the pair marked `selected`, else a nominated succeeded one); `nil` without one.
     static func selected(in report: StatsReport) -> ConnectionPath? {

@@ -24,13 +24,8 @@ extension IngestShard {
     /// A `connection-path` timeline event: `{pc, local, remote, protocol, relayProtocol, relayAddress}`
     /// (candidate types as webrtc-stats names them), which the diagnosis reads for TURN relays.
     func collectPathChange(_ path: ConnectionPath, pc: String, message: IngestMessage, sessionId: String) {
-        var data: [String: JSONValue] = ["pc": .string(pc)]
-        for (name, value) in [("local", path.localType), ("remote", path.remoteType), ("protocol", path.protocol),
-                              ("relayProtocol", path.relayProtocol), ("relayAddress", path.relayAddress)] {
-            if let value { data[name] = .string(value) }
-        }
         pending.events.append(TimelineEvent(sessionId: sessionId, participantId: message.participantId, tsMs: message.tsMs,
-                                            name: "connection-path", dataJSON: JSONValue.object(data).serialized()))
+                                            name: "connection-path", dataJSON: path.eventData(pc: pc).serialized()))
     }
 
     /// A sample counts toward the health of the participant that measured it: a sender's view of
