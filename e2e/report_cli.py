@@ -5,9 +5,10 @@
   RTCP for a minute) gives its peer connections, its streams with median and p95, a verdict
   naming the lossy path, and `--json` the same as one JSON object.
 - The corpus's webrtc-internals dumps (../shared/corpus, when present) all read with exit 0.
-- An empty file, a missing file, a gzip, text that is not JSON, JSON that is not a dump, and a
-  dump with a broken series each give exit status ≠ 0 and one line naming the file and what is
-  wrong, never a crash.
+- The same dump gzip-compressed, under a name that does not say so, gives the same report.
+- An empty file, a missing file, a gzip cut short, a corrupt gzip, text that is not JSON, JSON
+  that is not a dump, and a dump with a broken series each give exit status ≠ 0 and one line
+  naming the file and what is wrong, never a crash.
 
 Usage: report_cli.py PATH_TO_CALLSCOPE
 """
@@ -81,6 +82,9 @@ def made_dump():
             "Chrome/144.0.0.0 Safari/537.36", "PeerConnections": {"1-1": pc("video", True), "1-2": pc("audio", False)}}
 
 
+PACKED = gzip.compress(json.dumps(made_dump()).encode())
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="callscope-report-")
@@ -103,11 +107,17 @@ def main():
     lossy = [s for s in document.get("streams", []) if s["receiverId"] == "Peer 1-1" and s["side"] == "sender"]
     check(bool(lossy) and lossy[0]["figures"]["loss"]["p95"] == 12, f"--json: the sent video's loss p95 is 12 % ({lossy[:1]})")
     check(any("lost 12 %" in v for v in document.get("verdict", [])), "--json: the verdict")
+    packed = os.path.join(work, "dump.bin")
+    with open(packed, "wb") as f:
+        f.write(gzip.compress(json.dumps(made_dump()).encode()))
+    code, out2, err = run(binary, packed, "--json")
+    check(code == 0 and json.loads(out2).get("verdict") == document.get("verdict"),
+          f"gzip, whatever the name: the same report (exit {code} {err.strip()[:120]})")
 
     if os.path.isdir(CORPUS):
         print("report: the corpus's webrtc-internals dumps")
         for name in sorted(os.listdir(CORPUS)):
-            if "webrtc_internals_dump" not in name or name.endswith((".gz", ".gunzipped.json")):
+            if "webrtc_internals_dump" not in name and not name.endswith(".gz") or name.endswith(".gunzipped.json"):
                 continue
             code, out, err = run(binary, os.path.join(CORPUS, name))
             check(code == 0 and "Verdict" in out, f"{name}: exit {code} {err.strip()[:120]}")
@@ -117,7 +127,8 @@ def main():
     print("report: bad files, one line each, exit ≠ 0")
     bad = {
         "empty.txt": (b"", "the file is empty"),
-        "dump.gz": (gzip.compress(b'{"getUserMedia": [], "PeerConnections": {}}'), "gzip-compressed"),
+        "cut.gz": (PACKED[:len(PACKED) // 2], "gzip: the file ends early"),
+        "corrupt.gz": (b"\x1f\x8b" + b"not really gzip at all", "gzip: corrupt or cut short"),
         "not-json.txt": (b'{"getUserMedia": [\n  1,\n  oops]', "line 3, column 3: not JSON"),
         "other.json": (b'{"hello": "world"}', "not a chrome://webrtc-internals dump"),
         "broken.txt": (b'{"getUserMedia": [], "PeerConnections": {"1-1": {"stats": {"X-a": {"values": "[1,"}}}}}',

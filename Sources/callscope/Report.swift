@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallscopeCore
+import CallscopeServer
 import Foundation
 
 /// `callscope report FILE`: a dump someone attached to a ticket, read and diagnosed in the
@@ -9,7 +10,7 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a webrtc-internals dump's peer connections, streams, verdict, events and errors (no server, no database).")
 
-    @Argument(help: "A chrome://webrtc-internals \"Create dump\" file.")
+    @Argument(help: "A chrome://webrtc-internals \"Create dump\" file, plain or gzip-compressed.")
     var file: String
 
     @Option(help: "The name of the participant whose browser wrote the dump.")
@@ -34,12 +35,16 @@ struct Report: ParsableCommand {
             throw DumpFileError("\(path): cannot be read (\(error.localizedDescription))")
         }
         guard !bytes.isEmpty else { throw DumpFileError("\(path): the file is empty") }
-        if bytes.starts(with: [0x1f, 0x8b]) {
-            throw DumpFileError("\(path): gzip-compressed; this version reads plain dumps only (gunzip it first)")
+        let text: [UInt8]
+        do {
+            text = try DumpFile.text(of: bytes)
+        } catch {
+            throw DumpFileError("\(path): \(error.message)")
         }
+        guard !text.isEmpty else { throw DumpFileError("\(path): the file is empty once unpacked") }
         let root: JSONValue
         do {
-            root = try JSONValue.parse(bytes)
+            root = try JSONValue.parse(text)
         } catch {
             throw DumpFileError("\(path): line \(error.line), column \(error.column): not JSON: \(error.message)")
         }
