@@ -4,7 +4,8 @@
 - A webrtc-internals dump made here (two peer connections, one with 12 % loss reported back by
   RTCP for a minute) gives its peer connections, its streams with median and p95, a verdict
   naming the lossy path, and `--json` the same as one JSON object.
-- The corpus's webrtc-internals dumps (../shared/corpus, when present) all read with exit 0.
+- Every dump of the corpus (../shared/corpus, when present) reads with exit 0, except Jitsi's
+  server-side push, which is refused in one line.
 - The same dump gzip-compressed, under a name that does not say so, gives the same report.
 - An empty file, a missing file, a gzip cut short, a corrupt gzip, text that is not JSON, JSON
   that is not a dump, and a dump with a broken series each give exit status ≠ 0 and one line
@@ -115,12 +116,15 @@ def main():
           f"gzip, whatever the name: the same report (exit {code} {err.strip()[:120]})")
 
     if os.path.isdir(CORPUS):
-        print("report: the corpus's webrtc-internals dumps")
+        print("report: every dump of the corpus (webrtc-internals, rtcstats-server, rtcstats v3; plain and gzip)")
         for name in sorted(os.listdir(CORPUS)):
-            if "webrtc_internals_dump" not in name and not name.endswith(".gz") or name.endswith(".gunzipped.json"):
+            if name == "INDEX.md" or name.endswith(".gunzipped.json"):
                 continue
             code, out, err = run(binary, os.path.join(CORPUS, name))
-            check(code == 0 and "Verdict" in out, f"{name}: exit {code} {err.strip()[:120]}")
+            if name.endswith("jvb-sample"):  # Jitsi's server-side push: not a client dump
+                check(code != 0 and "server-side stats" in err, f"{name}: refused in one line (exit {code})")
+            else:
+                check(code == 0 and "Verdict" in out, f"{name}: exit {code} {err.strip()[:120]}")
     else:
         print(f"report: corpus not found at {CORPUS}; its dumps skipped")
 
@@ -130,7 +134,9 @@ def main():
         "cut.gz": (PACKED[:len(PACKED) // 2], "gzip: the file ends early"),
         "corrupt.gz": (b"\x1f\x8b" + b"not really gzip at all", "gzip: corrupt or cut short"),
         "not-json.txt": (b'{"getUserMedia": [\n  1,\n  oops]', "line 3, column 3: not JSON"),
-        "other.json": (b'{"hello": "world"}', "not a chrome://webrtc-internals dump"),
+        "other.json": (b'{"hello": "world"}', "neither a chrome://webrtc-internals dump"),
+        "objects.jsonl": (b'{"type": "identity"}\n{"type": "stats-entry"}\n', "lines of JSON objects"),
+        "rtcstats-cut.txt": (b'["create",null,{},1]\n["getstats","PC_0",{"a":', "line 2, column 25: not JSON"),
         "broken.txt": (b'{"getUserMedia": [], "PeerConnections": {"1-1": {"stats": {"X-a": {"values": "[1,"}}}}}',
                        "PeerConnections.1-1.stats.X-a.values is not JSON"),
     }

@@ -21,13 +21,13 @@ struct ReportDocument {
     }
 
     let file: String
-    let dump: WebRTCInternalsDump
+    let dump: Report.LoadedDump
     let call: OfflineCall
     let participant: String
     let streams: [StreamRow]
     let diagnosis: Diagnosis
 
-    init(file: String, dump: WebRTCInternalsDump, call: OfflineCall, participant: String) {
+    init(file: String, dump: Report.LoadedDump, call: OfflineCall, participant: String) {
         self.file = file
         self.dump = dump
         self.call = call
@@ -78,17 +78,18 @@ struct ReportDocument {
     }
 
     func text() -> String {
-        var out = "\(file): a chrome://webrtc-internals dump\n"
+        var out = "\(file): a \(dump.format) dump\n"
         if let ua = dump.userAgent {
             let client = UserAgentDescription(userAgent: ua)
             out += "Browser: \([client.browser, client.os].compactMap { $0 }.joined(separator: " on "))\n"
         }
+        if let notice = dump.notice { out += notice + "\n" }
         out += "One participant's view (\(participant)): the far end of each peer connection is seen only through what "
             + "this browser received and what the far end reported back in RTCP.\n\n"
         out += "Peer connections\n"
         for pc in dump.peerConnections {
-            let span = (pc.reports.last?.tsMs ?? 0) - (pc.reports.first?.tsMs ?? 0)
-            out += "  \(pc.id)  \(pc.reports.count) reports over \(Int(span / 1000)) s\(pc.url.map { "  \($0)" } ?? "")\n"
+            let span = (pc.lastMs ?? 0) - (pc.firstMs ?? 0)
+            out += "  \(pc.id)  \(pc.reports) reports over \(Int(span / 1000)) s\(pc.url.map { "  \($0)" } ?? "")\n"
         }
         out += "\nStreams (median / 95th percentile)\n"
         for s in streams {
@@ -120,11 +121,10 @@ struct ReportDocument {
                      "startMs": .number(Double(p.startMs)), "endMs": .number(Double(p.endMs)), "severity": .string(p.severity.rawValue)])
         }
         let document: JSONValue = .object([
-            "file": .string(file), "format": .string("webrtc-internals"), "userAgent": dump.userAgent.map(JSONValue.string) ?? .null,
+            "file": .string(file), "format": .string(dump.format), "notice": dump.notice.map(JSONValue.string) ?? .null, "userAgent": dump.userAgent.map(JSONValue.string) ?? .null,
             "peerConnections": .array(dump.peerConnections.map { pc in
-                .object(["id": .string(pc.id), "reports": .number(Double(pc.reports.count)),
-                         "firstMs": pc.reports.first.map { .number($0.tsMs) } ?? .null,
-                         "lastMs": pc.reports.last.map { .number($0.tsMs) } ?? .null])
+                .object(["id": .string(pc.id), "reports": .number(Double(pc.reports)),
+                         "firstMs": pc.firstMs.map(JSONValue.number) ?? .null, "lastMs": pc.lastMs.map(JSONValue.number) ?? .null])
             }),
             "streams": .array(streams),
             "verdict": .array(diagnosis.verdict.map(JSONValue.string)),

@@ -71,21 +71,20 @@ struct WebRTCInternalsDumpTests {
 
     @Test("log entries of both eras: states quoted or bare, TURN errors as JSON or as lines, failed calls")
     func logEntries() {
-        typealias Dump = WebRTCInternalsDump
-        let failed = Dump.payloads(of: .init(tsMs: 1, type: "iceConnectionStateChange", value: "failed"), pc: "1-1")
+        let failed = PeerConnectionLog.payloads(type: "iceConnectionStateChange", value: "failed", pc: "1-1")
         #expect(failed.count == 2)
         if case .error(let f)? = failed.last { #expect(f.code == "ice-failed") } else { Issue.record("\(failed)") }
-        #expect(Dump.payloads(of: .init(tsMs: 1, type: "legacyIceConnectionStateChange", value: "failed"), pc: "1-1").isEmpty)
-        let old = Dump.payloads(of: .init(tsMs: 1, type: "icecandidateerror",
-                                          value: "url: turn:18.132.95.233:3478\naddress: 10.0.0.2\nerrorCode: 701\nerrorText: unreachable"), pc: "1-1")
-        let new = Dump.payloads(of: .init(tsMs: 1, type: "icecandidateerror",
-                                          value: #"{"url":"turn:18.132.95.233:3478","errorCode":701,"errorText":"unreachable"}"#), pc: "1-1")
+        #expect(PeerConnectionLog.payloads(type: "legacyIceConnectionStateChange", value: "failed", pc: "1-1").isEmpty)
+        let old = PeerConnectionLog.payloads(type: "icecandidateerror",
+                                          value: "url: turn:18.132.95.233:3478\naddress: 10.0.0.2\nerrorCode: 701\nerrorText: unreachable", pc: "1-1")
+        let new = PeerConnectionLog.payloads(type: "icecandidateerror",
+                                          value: #"{"url":"turn:18.132.95.233:3478","errorCode":701,"errorText":"unreachable"}"#, pc: "1-1")
         for payload in [old, new] {
             guard case .error(let f)? = payload.first else { Issue.record("\(payload)"); continue }
             #expect(f.code == "turn-error" && f.message == "701 unreachable")
             #expect(f.data["url"] == .string("turn:18.132.95.233:3478") && f.data["errorCode"] == .number(701))
         }
-        let sdp = Dump.payloads(of: .init(tsMs: 1, type: "setRemoteDescriptionOnFailure", value: "OperationError: bad m-line"), pc: "1-1")
+        let sdp = PeerConnectionLog.payloads(type: "setRemoteDescriptionOnFailure", value: "OperationError: bad m-line", pc: "1-1")
         guard case .error(let f)? = sdp.first else { Issue.record("\(sdp)"); return }
         #expect(f.code == "set-remote-description-failed" && f.message == "OperationError: bad m-line")
     }

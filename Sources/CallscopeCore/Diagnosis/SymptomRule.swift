@@ -152,14 +152,17 @@ struct SymptomRule {
         return sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
     }
 
-    /// Frames sent against frames captured, when the camera delivers at least the good FPS limit
-    /// and the bandwidth estimate is not what held the encoder back (the bandwidth rule's case):
-    /// the frame-rate ratio's band, as for received video.
+    /// Frames sent against frames captured, when the camera delivers at least the good FPS limit,
+    /// the stream sends at least 50 kbit/s, and the bandwidth estimate is not what held the
+    /// encoder back (the bandwidth rule's case): the frame-rate ratio's band, as for received video.
     static func encoderFrameRate(_ levels: ProblemLevels) -> SymptomRule {
         let band = levels.frameRateRatio
         return SymptomRule(metric: .encoderFrameRate, warmupMs: levels.warmupMs, higherIsWorse: false,
                            severe: { median, _, _ in median < band.severe }) { sample in
-            guard let captured = sample.captureFps, captured >= levels.limits.fpsGood, let sent = sample.fps, sent.isFinite
+            // A sender that sends next to nothing was paused (by the app, or an SFU that has
+            // nobody watching): that is no device failing to keep up.
+            guard let captured = sample.captureFps, captured >= levels.limits.fpsGood, let sent = sample.fps, sent.isFinite,
+                  (sample.bitrateKbps ?? 0) >= 50
             else { return nil }
             let ratio = min(1, max(0, sent / captured))
             let network = sample.qualityLimitation == .bandwidth

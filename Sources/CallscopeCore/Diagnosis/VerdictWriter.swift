@@ -9,7 +9,12 @@ struct VerdictWriter {
     var maxSentences = 5
 
     /// `incidents`: what the clients reported that no problem explains (``Diagnosis/incidents``).
+    /// Every sentence starts with a capital, whatever the name it starts with ("bob's uplink…").
     func sentences(_ problems: [Problem], incidents: [CallIncident] = []) -> [String] {
+        lines(problems, incidents: incidents).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+    }
+
+    private func lines(_ problems: [Problem], incidents: [CallIncident]) -> [String] {
         let told = incidentSentences(incidents)
         guard graph.series.contains(where: { !$0.samples.isEmpty }) else {
             return told + ["No media statistics arrived, so there is nothing to judge."]

@@ -28,6 +28,9 @@ public struct OfflineCall: Sendable {
             case .stats(let stats):
                 let key = pid + "\u{0}" + stats.pc
                 var entry = peerConnections[key] ?? (PeerConnectionStats(), nil)
+                // A whole recording starts where its deltas do: from an empty report (live
+                // ingest asks for a full report instead, as its state may have been lost).
+                if case .delta = stats.body, entry.stats.lastReport == nil { entry.stats = PeerConnectionStats(restoring: StatsReport()) }
                 let labels = stats.labels.flatMap { try? StreamLabels(parsing: $0) } ?? StreamLabels()
                 let context = StreamContext(participantId: pid, remoteParticipantId: stats.remoteParticipantId, labels: labels,
                                             messageTsMs: message.tsMs)
@@ -59,6 +62,10 @@ public struct OfflineCall: Sendable {
                 continue
             }
             if names[pid] == nil { names[pid] = pid }
+        }
+        // Senders a connection to an SFU does not name get a readable one: "remote sender 2".
+        for key in order where key.senderId.hasPrefix("unknown:") && names[key.senderId] == nil {
+            names[key.senderId] = "remote sender " + key.senderId.dropFirst("unknown:".count)
         }
         series = order.flatMap { key in
             StreamSide.allCases.compactMap { side in samples[key]?[side].map { StreamSeries(key: key, side: side, samples: $0) } }

@@ -1,0 +1,59 @@
+extension RtcstatsDump {
+    /// The dump as the ingest messages of the one participant whose client wrote it: a `join`
+    /// (with the dump's user agent) at the first time in it, each `getStats` as a `stats`
+    /// message of its peer connection (a delta in the rtcstats-server layout, which starts from
+    /// an empty report; a full report in v3), the connections' state changes and failures as the
+    /// collector's `event`s and `error`s, getUserMedia failures as errors, and a `leave` at the
+    /// last time; `seq` follows time. The far end of each connection is named by ``FarEnd``.
+    public func messages(meetingId: String, participantId: String, name: String? = nil) -> [IngestMessage] {
+        var statsByPc: [String: [JSONValue]] = [:]
+        for entry in entries where Self.isStats(entry) {
+            if let pc = entry.pc { statsByPc[pc, default: []].append(entry.value) }
+        }
+        let farEnds = statsByPc.mapValues { FarEnd.participantId(of: "", reports: $0) != nil }
+        var timed: [(tsMs: Int64, payload: IngestMessage.Payload)] = []
+        for entry in entries {
+            let ts = WebRTCInternalsDump.ms(entry.tsMs)
+            if Self.isStats(entry), let pc = entry.pc {
+                guard case .object = entry.value else { continue }
+                let body: IngestMessage.Stats.Body = fileFormat == 3 ? .full(entry.value) : .delta(entry.value)
+                timed.append((ts, .stats(IngestMessage.Stats(
+                    pc: pc, remoteParticipantId: farEnds[pc] == true ? FarEnd.name(of: pc) : nil, labels: nil, body: body,
+                    timestampMs: entry.value["timestamp"]?.double))))
+            } else if let pc = entry.pc {
+                timed += PeerConnectionLog.payloads(type: entry.method, value: Self.text(entry.value), pc: pc).map { (ts, $0) }
+            } else if let failure = Self.mediaFailure(entry) {
+                timed.append((ts, failure))
+            }
+        }
+        guard let first = timed.map(\.tsMs).min(), let last = timed.map(\.tsMs).max() else { return [] }
+        timed.sort { $0.tsMs < $1.tsMs }
+        let join = IngestMessage.Payload.join(IngestMessage.Join(name: name, client: ClientInfo(userAgent: userAgent), setupMs: nil))
+        let all = [(first, join)] + timed + [(last, .leave(reason: "the dump ends here"))]
+        return all.enumerated().map { i, m in
+            IngestMessage(meetingId: meetingId, participantId: participantId, seq: Int64(i + 1), tsMs: m.0, payload: m.1)
+        }
+    }
+
+    /// A `getStats` result (`getstats` in the rtcstats-server layout).
+    public static func isStats(_ entry: Entry) -> Bool { entry.method.lowercased() == "getstats" }
+
+    /// A value as the log reads it: a string as it is (v3 quotes states again inside), anything
+    /// else as JSON.
+    static func text(_ value: JSONValue) -> String { value.string ?? value.serialized() }
+
+    /// `navigator.mediaDevices.getUserMediaOnFailure` (or `getUserMediaOnFailure`, and the same
+    /// for getDisplayMedia) as the error the collector reports, coded by the browser's
+    /// exception name: `getusermedia-notallowederror`.
+    static func mediaFailure(_ entry: Entry) -> IngestMessage.Payload? {
+        let method = entry.method.lowercased()
+        for api in ["getusermedia", "getdisplaymedia"] where method.hasSuffix(api + "onfailure") {
+            let message = text(entry.value)
+            let exception = message.prefix { $0 != ":" && $0 != " " }
+            let code = api + "-" + (exception.isEmpty ? "failed" : exception.lowercased())
+            return .error(IngestMessage.Failure(code: String(code.prefix(64)), message: String(message.prefix(500)), severity: .error,
+                                                source: .sdk, data: .object([:])))
+        }
+        return nil
+    }
+}
