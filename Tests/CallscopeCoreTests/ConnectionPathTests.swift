@@ -116,6 +116,19 @@ struct ConnectionPathTests {
         #expect(Diagnosis(graph: graph).problems.allSatisfy { $0.direction == .unknown })
     }
 
+    @Test("everyone behind one relay to an SFU: the relay is named, and the SFU behind it is said to be possible too")
+    func everyoneThroughOneRelayToAnSFU() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.sfu = true
+        call.impair = { _, _, _, t in (30..<90).contains(t) ? .init(lossPercent: 10) : .init() }
+        var graph = call.graph
+        graph.relays = ["alice": ["198.51.100.7"], "bob": ["198.51.100.7"], "carol": ["198.51.100.7"]]
+        let d = Diagnosis(graph: graph)
+        #expect(d.problems.first?.relayAddress == "198.51.100.7", "\(d.verdict)")
+        #expect(d.verdict.first?.hasSuffix("Everyone's media went through it, so it was the relay or its network "
+            + "(or the SFU behind it, or one network everyone shares).") == true, "\(d.verdict)")
+    }
+
     @Test("a call of three with two behind one relay: every stream touches it, and the verdict says what else it could be")
     func sharedRelayOfThree() throws {
         var call = SyntheticCall(people: ["alice", "bob", "carol"])

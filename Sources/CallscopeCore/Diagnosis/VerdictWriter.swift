@@ -154,7 +154,8 @@ struct VerdictWriter {
             return head + "; media that avoided it was fine, so it was the relay or its network, not \(own)."
         }
         if others.isEmpty {
-            return head + ". Everyone's media went through it, so it was the relay or its network (or one network everyone shares)."
+            let alsoShared = graph.usesServer ? "the SFU behind it, or one network everyone shares" : "one network everyone shares"
+            return head + ". Everyone's media went through it, so it was the relay or its network (or \(alsoShared))."
         }
         return head + ", in both directions and with everyone: that points at the relay or its network, not \(own)."
     }

@@ -13,7 +13,7 @@ extension RtcstatsDump {
         let farEnds = statsByPc.mapValues { FarEnd.participantId(of: "", reports: $0) != nil }
         var timed: [(tsMs: Int64, payload: IngestMessage.Payload)] = []
         for entry in entries {
-            let ts = WebRTCInternalsDump.ms(entry.tsMs)
+            let ts = IngestMessage.recordedMs(entry.tsMs)
             if Self.isStats(entry), let pc = entry.pc {
                 guard case .object = entry.value else { continue }
                 let body: IngestMessage.Stats.Body = fileFormat == 3 ? .full(entry.value) : .delta(entry.value)
@@ -26,13 +26,7 @@ extension RtcstatsDump {
                 timed.append((ts, failure))
             }
         }
-        guard let first = timed.map(\.tsMs).min(), let last = timed.map(\.tsMs).max() else { return [] }
-        timed.sort { $0.tsMs < $1.tsMs }
-        let join = IngestMessage.Payload.join(IngestMessage.Join(name: name, client: ClientInfo(userAgent: userAgent), setupMs: nil))
-        let all = [(first, join)] + timed + [(last, .leave(reason: "the dump ends here"))]
-        return all.enumerated().map { i, m in
-            IngestMessage(meetingId: meetingId, participantId: participantId, seq: Int64(i + 1), tsMs: m.0, payload: m.1)
-        }
+        return IngestMessage.recording(timed, meetingId: meetingId, participantId: participantId, name: name, userAgent: userAgent)
     }
 
     /// A `getStats` result (`getstats` in the rtcstats-server layout).

@@ -9,21 +9,15 @@ extension WebRTCInternalsDump {
         for pc in peerConnections {
             let farEnd = FarEnd.participantId(of: pc.id, reports: pc.reports.map(\.stats))
             for report in pc.reports {
-                timed.append((Self.ms(report.tsMs), .stats(IngestMessage.Stats(
+                timed.append((IngestMessage.recordedMs(report.tsMs), .stats(IngestMessage.Stats(
                     pc: pc.id, remoteParticipantId: farEnd, labels: nil, body: .full(report.stats), timestampMs: nil))))
             }
             for entry in pc.log {
                 guard let ts = entry.tsMs else { continue }   // a 2020 dump's locale time: not a time we can read
-                timed += PeerConnectionLog.payloads(type: entry.type, value: entry.value, pc: pc.id).map { (Self.ms(ts), $0) }
+                timed += PeerConnectionLog.payloads(type: entry.type, value: entry.value, pc: pc.id).map { (IngestMessage.recordedMs(ts), $0) }
             }
         }
-        guard let first = timed.map(\.tsMs).min(), let last = timed.map(\.tsMs).max() else { return [] }
-        timed.sort { $0.tsMs < $1.tsMs }
-        let join = IngestMessage.Payload.join(IngestMessage.Join(name: name, client: ClientInfo(userAgent: userAgent), setupMs: nil))
-        let all = [(first, join)] + timed + [(last, .leave(reason: "the dump ends here"))]
-        return all.enumerated().map { i, m in
-            IngestMessage(meetingId: meetingId, participantId: participantId, seq: Int64(i + 1), tsMs: m.0, payload: m.1)
-        }
+        return IngestMessage.recording(timed, meetingId: meetingId, participantId: participantId, name: name, userAgent: userAgent)
     }
 
     static func ms(_ ts: Double) -> Int64 {
