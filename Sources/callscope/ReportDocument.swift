@@ -67,7 +67,8 @@ struct ReportDocument {
     }
 
     static func number(_ v: Double) -> String {
-        v.rounded() == v || abs(v) >= 100 ? String(Int64(v.rounded())) : String((v * 10).rounded() / 10)
+        guard v.isFinite, abs(v) < 1e15 else { return String(v) }   // Int64(1e300) would trap
+        return v.rounded() == v || abs(v) >= 100 ? String(Int64(v.rounded())) : String((v * 10).rounded() / 10)
     }
 
     /// The events and errors, oldest first, as (time, what).
@@ -89,7 +90,7 @@ struct ReportDocument {
         out += "Peer connections\n"
         for pc in dump.peerConnections {
             let span = (pc.lastMs ?? 0) - (pc.firstMs ?? 0)
-            out += "  \(pc.id)  \(pc.reports) reports over \(Int(span / 1000)) s\(pc.url.map { "  \($0)" } ?? "")\n"
+            out += "  \(pc.id)  \(pc.reports) reports over \(Self.number((span / 1000).rounded(.down))) s\(pc.url.map { "  \($0)" } ?? "")\n"
         }
         out += "\nStreams (median / 95th percentile)\n"
         for s in streams {

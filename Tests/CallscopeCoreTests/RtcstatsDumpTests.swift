@@ -76,6 +76,21 @@ struct RtcstatsDumpTests {
         #expect(!RtcstatsDump.matches(Array(#"{"PeerConnections":{}}"#.utf8)) && !RtcstatsDump.matches(Array("[1,2,3,4]".utf8)))
     }
 
+    @Test("hostile numbers in a dump (times of 1e300, -1e300, 2^63; counters of 1e300) read without a trap, times held in range")
+    func hostileNumbers() throws {
+        #expect(IngestMessage.recordedMs(1e300) == EpochTime.maxMs && IngestMessage.recordedMs(-1e300) == 0)
+        #expect(IngestMessage.recordedMs(.nan) == 0 && IngestMessage.recordedMs(9_223_372_036_854_775_807) == EpochTime.maxMs)
+        let text = """
+        ["create","PC_0",{},1e300]
+        ["getstats","PC_0",{"OT":{"type":"outbound-rtp","kind":"audio","bytesSent":1e300,"packetsSent":-5,"timestamp":-1e300},"timestamp":1e300},9.3e18]
+        ["getstats","PC_0",{"OT":{"bytesSent":-1e300,"timestamp":0},"timestamp":1e-300},2]
+        ["onicecandidateerror","PC_0",{"errorCode":1e300,"url":"turn:x"},3]
+        """
+        let messages = try RtcstatsDump(parsing: Array(text.utf8)).messages(meetingId: "m", participantId: "a")
+        #expect(messages.allSatisfy { EpochTime.range.contains($0.tsMs) } && messages.count == 5)
+        _ = OfflineCall(messages: messages).diagnosis()
+    }
+
     /// jitsi's chrome-relay dump: a meet.jit.si call whose only connection goes through a TURN
     /// relay over TLS, with loss and many freezes.
     @Test(.enabled(if: CorpusFile.exists, "shared corpus not found beside the package (../shared/corpus); skipped"))

@@ -17,6 +17,7 @@ extension IngestMessage {
     /// A time from a file, in ms since the epoch, held to ``EpochTime/range`` (0 when not finite).
     public static func recordedMs(_ ts: Double) -> Int64 {
         guard ts.isFinite else { return 0 }
-        return EpochTime.clamped(Int64(ts.rounded()))
+        // Held in range as a Double first: converting 1e300 to Int64 would trap.
+        return Int64(min(max(ts, 0), Double(EpochTime.maxMs)).rounded())
     }
 }

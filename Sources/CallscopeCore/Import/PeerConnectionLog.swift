@@ -56,7 +56,7 @@ public enum PeerConnectionLog {
     /// An event's fields: a JSON object (now) or `key: value` lines (2020).
     static func keyedFields(_ value: String) -> [String: String] {
         if case .object(let members)? = try? JSONValue.parse(value) {
-            return members.compactMapValues { v in v.string ?? v.double.map { $0.rounded() == $0 ? String(Int64($0)) : String($0) } }
+            return members.compactMapValues { v in v.string ?? v.double.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int64($0)) : String($0) } }
         }
         var fields: [String: String] = [:]
         for line in value.split(whereSeparator: { $0 == "\n" || $0 == "," }) {

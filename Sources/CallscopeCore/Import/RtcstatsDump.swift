@@ -75,7 +75,8 @@ public struct RtcstatsDump: Sendable, Hashable {
                 time = items[3].double
             }
             guard let tsMs = time, tsMs.isFinite, tsMs >= 0 else {
-                throw ImportError("line \(line.number): the fourth element must be a time in ms since the epoch")
+                throw ImportError(fileFormat == 3 ? "line \(line.number): its time (the lines' deltas added up) is before 1970"
+                                                  : "line \(line.number): the fourth element must be a time in ms since the epoch")
             }
             previousMs = tsMs
             guard let method = Self.method(items[0]) else {

@@ -19,9 +19,4 @@ extension WebRTCInternalsDump {
         }
         return IngestMessage.recording(timed, meetingId: meetingId, participantId: participantId, name: name, userAgent: userAgent)
     }
-
-    static func ms(_ ts: Double) -> Int64 {
-        guard ts.isFinite else { return 0 }
-        return EpochTime.clamped(Int64(ts.rounded()))
-    }
 }
