@@ -136,4 +136,54 @@ extension DeviceDiagnosisTests {
         #expect(d.problems.contains { $0.participantId == "alice" && $0.direction == .uplink }, "\(d.verdict)")
         #expect(d.problems.contains { $0.participantId == "alice" && $0.direction == .device })
     }
+
+    @Test("starved harder: nothing reaching Alice for 14 s and Bob's encoder dropping frames only towards her are her device's doing too")
+    func starvedHarder() throws {
+        var call = Self.starved()
+        let starvedImpairment = call.impair
+        call.impair = { sender, receiver, kind, t in
+            var imp = starvedImpairment(sender, receiver, kind, t)
+            if receiver == "alice" && (50..<64).contains(t) { imp.nothingArrives = true }
+            if sender == "bob" && receiver == "alice" && kind == .video && (40..<80).contains(t) {
+                imp.captureFps = 20
+                imp.sentFps = 8
+            }
+            return imp
+        }
+        let d = Diagnosis(graph: call.graph)
+        let p = try #require(d.problems.first)
+        #expect(d.problems.count == 1, "\(d.problems.map { $0.cause { $0 } }) \(d.verdict)")
+        #expect(p.participantId == "alice" && p.direction == .device && p.metric == .captureFrameRate)
+        #expect(Set(p.evidence.map(\.metric)).isSuperset(of: [.captureFrameRate, .noMedia]), "\(p.evidence.map(\.metric))")
+        #expect(d.verdict.first?.contains("at times nothing arrived for seconds without the packet loss a network fault brings") == true,
+                "\(d.verdict)")
+    }
+
+    @Test("nothing reaching Alice while only her encoder drops frames (no slow camera, no CPU limit) stays her downlink's problem")
+    func cutDownlinkIsNotTheDevice() {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = { sender, receiver, kind, t in
+            var imp = Impairment()
+            if receiver == "alice" && (50..<70).contains(t) { imp.nothingArrives = true }
+            if sender == "alice" && kind == .video && (40..<80).contains(t) { imp.captureFps = 30; imp.sentFps = 8; imp.receivedFps = 8 }
+            return imp
+        }
+        let d = Diagnosis(graph: call.graph)
+        #expect(d.problems.contains { $0.participantId == "alice" && $0.direction == .downlink && $0.metric == .noMedia }, "\(d.verdict)")
+    }
+
+    @Test("Bob's encoder dropping frames towards Alice, whose downlink was cut, is evidence of her downlink, not Bob's device")
+    func dropsTowardsACutDownlink() throws {
+        var call = SyntheticCall(people: ["alice", "bob", "carol"])
+        call.impair = { sender, receiver, kind, t in
+            var imp = Impairment()
+            if receiver == "alice" && (40..<80).contains(t) { imp.nothingArrives = true }
+            if sender == "bob" && receiver == "alice" && kind == .video && (40..<80).contains(t) { imp.captureFps = 30; imp.sentFps = 8 }
+            return imp
+        }
+        let d = Diagnosis(graph: call.graph)
+        #expect(!d.problems.contains { $0.direction == .device }, "\(d.verdict)")
+        let downlink = try #require(d.problems.first { $0.participantId == "alice" && $0.direction == .downlink })
+        #expect(downlink.evidence.contains { $0.metric == .encoderFrameRate && $0.key.senderId == "bob" })
+    }
 }

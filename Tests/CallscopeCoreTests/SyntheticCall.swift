@@ -19,6 +19,8 @@ struct SyntheticCall {
         var captureFps: Double?
         var sentFps: Double?
         var sentKbps: Double?
+        /// Nothing reaches the receiver (a cut link, a browser that stopped reading).
+        var nothingArrives = false
     }
 
     var people: [String]
@@ -125,6 +127,12 @@ struct SyntheticCall {
                         s.lossPercent = nil
                     }
                 }
+            }
+            if side == .receiver && imp.nothingArrives && tick > 0 {
+                s.packets = 0
+                s.packetsLost = 0
+                s.lossPercent = nil
+                s.bitrateKbps = 0
             }
             if side == .receiver {
                 s.jitterMs = 4 + imp.jitterMs

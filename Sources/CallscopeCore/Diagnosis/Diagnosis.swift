@@ -61,17 +61,27 @@ public struct Diagnosis: Sendable, Hashable {
     /// Frames dropped before sending while the same sender's link is in trouble are the link's
     /// doing: a congested uplink stalls the pacer and the encoder drops frames seconds before
     /// `qualityLimitationReason` says `bandwidth` (measured on a 300 kbit/s cap in the impaired
-    /// suite). Such a device problem becomes evidence of the link's problem.
+    /// suite). So are frames dropped only on the way to one receiver that is in trouble itself:
+    /// when its feedback stops coming (its downlink cut, or its browser starved of CPU), the
+    /// sender's congestion window fills and that connection's encoder drops frames, with no
+    /// limitation reason (measured in the impaired suite's starved-browser call, where the
+    /// starved participant's peers "dropped" half their frames towards it only). Such a device
+    /// problem becomes evidence of the problem that caused it.
     static func foldingNetworkDrops(_ problems: [Problem], within gapMs: Int64) -> [Problem] {
         var result = problems
         var i = result.count - 1
         while i >= 0 {
             let p = result[i]
+            let receivers = Set(p.evidence.map(\.key.receiverId))
+            // The one receiver all the drops went to, when that is not everyone.
+            let towards = receivers.count == 1 ? receivers.first ?? nil : nil
+            let near = { (q: Problem) in
+                p.startMs <= q.endMs.adding(saturating: gapMs) && q.startMs <= p.endMs.adding(saturating: gapMs)
+            }
             if p.direction == .device, p.evidence.allSatisfy({ $0.metric == .encoderFrameRate }), let id = p.participantId,
-               let host = result.firstIndex(where: { q in
-                   q.participantId == id && q.direction != .device
-                       && p.startMs <= q.endMs.adding(saturating: gapMs) && q.startMs <= p.endMs.adding(saturating: gapMs)
-               }) {
+               let host = result.firstIndex(where: { q in q.participantId == id && q.direction != .device && near(q) })
+                ?? result.firstIndex(where: { q in towards != nil && q.participantId == towards && q.direction == .device && near(q) })
+                ?? result.firstIndex(where: { q in towards != nil && q.participantId == towards && q.direction == .downlink && near(q) }) {
                 result[host].evidence = Array((result[host].evidence + p.evidence).prefix(12))
                 result.remove(at: i)
             }
@@ -91,19 +101,26 @@ public struct Diagnosis: Sendable, Hashable {
     /// receives late. Measured with a browser held to 4 % of a core in the impaired suite: no
     /// packet lost, jitter 50–60 ms both ways, jitter buffers of a second, frozen video, RTT up,
     /// and the camera at 11 of its usual 20 fps. So a problem of the same participant at the
-    /// same time whose evidence is all of that kind (no loss, no bandwidth limit, no missing
-    /// media, which a network fault brings) is the device's, and becomes its evidence.
+    /// same time whose evidence is all of that kind (no loss, no bandwidth limit, which a
+    /// network fault brings) is the device's, and becomes its evidence. Starved harder (a CI
+    /// machine busier than ours), the browser stops reading what arrives for seconds and its
+    /// downlink shows no media at all; a network that cuts a downlink does not also slow the
+    /// camera, so missing media joins the device's evidence when the device's own figures (the
+    /// camera's rate, a CPU limitation) say it was short of resources.
     static func foldingIntoDevice(_ problems: [Problem], within gapMs: Int64) -> [Problem] {
         let stallSigns: Set<ProblemMetric> = [.freezes, .frameRate, .jitter, .delay, .rtt]
+        let starvedSigns = stallSigns.union([.noMedia, .encoderFrameRate])
         var result = problems
         var i = result.count - 1
         while i >= 0 {
             let p = result[i]
             let people = [p.participantId, p.otherParticipantId].compactMap { $0 }
-            if p.direction != .device, !p.evidence.isEmpty, p.evidence.allSatisfy({ stallSigns.contains($0.metric) }),
+            let metrics = Set(p.evidence.map(\.metric))
+            if p.direction != .device, !p.evidence.isEmpty, metrics.isSubset(of: starvedSigns),
                let host = result.firstIndex(where: { q in
                    q.direction == .device && q.participantId.map(people.contains) == true
                        && p.startMs <= q.endMs.adding(saturating: gapMs) && q.startMs <= p.endMs.adding(saturating: gapMs)
+                       && (metrics.isSubset(of: stallSigns) || q.evidence.contains { [.captureFrameRate, .cpu].contains($0.metric) })
                }) {
                 var device = result[host]
                 device.evidence = Array((device.evidence + p.evidence).prefix(12))

@@ -93,8 +93,11 @@ struct VerdictWriter {
         var what: [String] = []
         if signs.contains(.freezes) || signs.contains(.frameRate) { what.append("video froze") }
         if signs.contains(.jitter) || signs.contains(.delay) { what.append("media arrived late and uneven") }
+        if signs.contains(.noMedia) { what.append("at times nothing arrived for seconds") }
         if signs.contains(.rtt) && what.isEmpty { what.append("round trips grew") }
-        return " Meanwhile, in what \(who) sent and received, \(Self.list(what)) with no packet lost: "
+        // Missing media counts packets as lost once they are overdue: "no packet lost" would be wrong.
+        let lossSaid = signs.contains(.noMedia) ? " without the packet loss a network fault brings" : " with no packet lost"
+        return " Meanwhile, in what \(who) sent and received, \(Self.list(what))\(lossSaid): "
             + "the same device falling behind, not the network."
     }
 
