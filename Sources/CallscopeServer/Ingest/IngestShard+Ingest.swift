@@ -41,8 +41,8 @@ extension IngestShard {
             case .accepted(let sessionId, let meetingId, let ack):
                 result.stored += 1
                 result.noteAck(meetingId: meetingId, participantId: message.participantId ?? "", sessionId: sessionId, seq: ack)
-                collect(message, sessionId: sessionId, derived: derived)
-                if let newPath { collectPathChange(newPath.path, pc: newPath.pc, message: message, sessionId: sessionId) }
+                pending.collect(message, sessionId: sessionId, derived: derived)
+                if let newPath { pending.collectPathChange(newPath.path, pc: newPath.pc, message: message, sessionId: sessionId) }
             case .duplicate(let sessionId, let meetingId, let ack):
                 result.duplicates += 1
                 result.noteAck(meetingId: meetingId, participantId: message.participantId ?? "", sessionId: sessionId, seq: ack)

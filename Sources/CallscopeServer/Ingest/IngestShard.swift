@@ -34,13 +34,6 @@ actor IngestShard {
         var path: ConnectionPath?
     }
 
-    struct HealthKey: Hashable {
-        var sessionId: String
-        var participantId: String
-        var kind: MediaKind
-        var startMs: Int64
-    }
-
     /// This shard's place among the pipeline's shards (its key in ``ProjectUsage``).
     let shardIndex: Int
     let committer: BatchCommitter
@@ -53,11 +46,8 @@ actor IngestShard {
     let logger: Logger
     var tracker: SessionTracker
     var peerConnections: [PeerConnectionKey: PeerConnectionEntry] = [:]
-    /// The latest FPS each sender reported per stream, to judge receivers' FPS fairly.
-    var senderFps: [String: [StreamKey: Double]] = [:]
-
-    var pending = IngestBatch()
-    var pendingHealth: [HealthKey: HealthAccumulator] = [:]
+    /// What the requests staged since the last cut add, for the next commit.
+    var pending: PendingRows
     /// Commit generations: `pending` becomes generation `collecting` when it is written. A
     /// request staged into a generation is answered once that generation is durable.
     var collecting = 1
@@ -84,6 +74,7 @@ actor IngestShard {
         self.usage = usage
         self.logger = logger
         self.onCommit = onCommit
+        self.pending = PendingRows(healthSliceMs: options.healthSliceMs, fpsJudgedFromSenderFps: options.fpsJudgedFromSenderFps)
         self.tracker = SessionTracker(options: .init(timeoutMs: options.sessionTimeoutMs))
         self.committedTracker = tracker
     }
