@@ -80,6 +80,8 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     let actions = SessionActions(pipeline: pipeline, connections: connections, clock: configuration.clock)
     SessionsController(queries: queries, actions: actions).addRoutes(to: api)
     ProjectsController(store: store, limits: limits).addRoutes(to: api)
+    ImportsController(store: store, importer: DumpImporter(store: store, options: pipeline.options),
+                      maxBytes: configuration.maxImportBytes, clock: configuration.clock).addRoutes(to: api)
     let notes = SessionNotesController(queries: queries, store: store)
     notes.addAPIRoutes(to: api)
     WebAssetController(assets: .bundled, demoProject: configuration.demoEnabled ? demoProject : nil).addRoutes(to: router)

@@ -106,6 +106,20 @@ extension Bootstrap {
         return project
     }
 
+    /// The project imports go to: `id` when given (it must exist), else the first one that is
+    /// not the demo's, created as `serve` would create it (with a new ingest key, returned) when
+    /// there is none yet.
+    public static func importProject(store: any CredentialStore, id: String?, nowMs: Int64) async throws
+        -> (project: Project, newIngestKey: String?)? {
+        let projects = try await store.projects()
+        if let id { return projects.first { $0.id == id }.map { ($0, nil) } }
+        if let project = projects.first(where: { $0.id != demoProjectId }) { return (project, nil) }
+        let key = Credentials.generate(prefix: "cs_ingest_")
+        let project = Project(id: "default", name: "Default project", ingestKey: key, createdMs: nowMs)
+        try await store.createProject(project)
+        return (project, key)
+    }
+
     /// Whether `host` is a loopback address or name: only there is the demo served by default.
     public static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased()

@@ -7,6 +7,8 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// Largest ingest request body or WebSocket frame, in bytes (413 above it).
     public var maxBodyBytes = 1 << 20
+    /// Largest dump file `POST /api/v1/imports` takes, in bytes as sent (413 above it).
+    public var maxImportBytes = 256 << 20
     /// Largest number of messages in one batch.
     public var maxMessagesPerBatch = 10_000
     public var sessionTimeoutMs: Int64 = 30_000

@@ -1,4 +1,5 @@
 import CallscopeCore
+import CallscopeServer
 
 /// What `callscope report` prints: the dump's peer connections, each stream side with the median
 /// and 95th percentile of its figures, the diagnosis's verdict, and the events and errors in
@@ -21,13 +22,13 @@ struct ReportDocument {
     }
 
     let file: String
-    let dump: Report.LoadedDump
+    let dump: LoadedDump
     let call: OfflineCall
     let participant: String
     let streams: [StreamRow]
     let diagnosis: Diagnosis
 
-    init(file: String, dump: Report.LoadedDump, call: OfflineCall, participant: String) {
+    init(file: String, dump: LoadedDump, call: OfflineCall, participant: String) {
         self.file = file
         self.dump = dump
         self.call = call

@@ -23,6 +23,12 @@ final class FailingIngestStore: IngestStore {
     func ongoingSessions() async throws -> [OngoingSession] { try await inner.ongoingSessions() }
     func savePeerConnectionSnapshots(_ s: [PeerConnectionSnapshot]) async throws { try await inner.savePeerConnectionSnapshots(s) }
     func takePeerConnectionSnapshots() async throws -> [PeerConnectionSnapshot] { try await inner.takePeerConnectionSnapshots() }
+    func importedFile(projectId: String, contentSHA256: String) async throws -> ImportedFile? {
+        try await inner.importedFile(projectId: projectId, contentSHA256: contentSHA256)
+    }
+    func importedSessionId(projectId: String, meetingId: String) async throws -> String? {
+        try await inner.importedSessionId(projectId: projectId, meetingId: meetingId)
+    }
 }
 
 @Suite("Commit failures")

@@ -76,7 +76,8 @@ import Testing
     @Test func migrationsAreRecorded() async throws {
         try await withStore { store, path in
             let applied = try await store.pool.read { db in try SQLiteMigrations.migrator.appliedIdentifiers(db) }
-            #expect(applied.sorted() == ["001_initial", "002_allowed_origins", "003_dashboard", "004_sent_loss", "005_project_thresholds"])
+            #expect(applied.sorted() == ["001_initial", "002_allowed_origins", "003_dashboard", "004_sent_loss", "005_project_thresholds",
+                               "006_imported_files"])
             try store.close()
             _ = try SQLiteStore(path: path)  // opening again migrates nothing and fails nothing
         }

@@ -48,6 +48,7 @@ struct StoreConformanceSuite: Sendable {
         case .dashboardWebSessions: try await dashboardWebSessions(store)
         case .dashboardNotes: try await dashboardNotes(store)
         case .dashboardShareLinks: try await dashboardShareLinks(store)
+        case .importedFiles: try await importedFiles(store)
         }
     }
 
@@ -342,6 +343,7 @@ enum StoreConformanceCheck: String, CaseIterable, Sendable, CustomTestStringConv
     case healthAddsUp, healthDigestsOfManySessions, samplesWindowsAndSides, failedBatchLeavesNothing, reopenSeesEverything
     case snapshotsAreTakenOnce, sizeOnDisk
     case dashboardUsers, dashboardWebSessions, dashboardNotes, dashboardShareLinks
+    case importedFiles
 
     var testDescription: String { rawValue }
 }

@@ -5,7 +5,9 @@ extension IngestMessage {
     public static func recording(_ timed: [(tsMs: Int64, payload: Payload)], meetingId: String, participantId: String,
                                  name: String?, userAgent: String?) -> [IngestMessage] {
         guard let first = timed.map(\.tsMs).min(), let last = timed.map(\.tsMs).max() else { return [] }
-        let join = Payload.join(Join(name: name, client: ClientInfo(userAgent: userAgent), setupMs: nil))
+        var client = ClientInfo(userAgent: userAgent)
+        client.describe(hints: nil)
+        let join = Payload.join(Join(name: name, client: client, setupMs: nil))
         // A stable sort: what happened at one time keeps the file's order.
         let ordered = timed.enumerated().sorted { ($0.element.tsMs, $0.offset) < ($1.element.tsMs, $1.offset) }.map(\.element)
         let all = [(tsMs: first, payload: join)] + ordered + [(tsMs: last, payload: .leave(reason: "the recording ends here"))]

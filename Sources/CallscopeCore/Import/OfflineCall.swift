@@ -12,12 +12,12 @@ public struct OfflineCall: Sendable {
     public private(set) var events: [TimelineEvent] = []
     public private(set) var errors: [SessionError] = []
     /// Stats reports the derivation refused, with why (the first few).
-    public private(set) var refused: [String] = []
-    public private(set) var refusedCount = 0
+    public var refused: [String] { peerConnections.refused }
+    public var refusedCount: Int { peerConnections.refusedCount }
+    private var peerConnections = RecordedPeerConnections()
     private var relays: [String: Set<String>] = [:]
 
     public init(messages: [IngestMessage]) {
-        var peerConnections: [String: (stats: PeerConnectionStats, path: ConnectionPath?)] = [:]
         var samples: [StreamKey: [StreamSide: [StreamSample]]] = [:]
         var order: [StreamKey] = []
         for message in messages.sorted(by: { ($0.tsMs, $0.seq ?? 0) < ($1.tsMs, $1.seq ?? 0) }) {
@@ -26,32 +26,12 @@ public struct OfflineCall: Sendable {
             case .join(let join):
                 names[pid] = join.name ?? names[pid] ?? pid
             case .stats(let stats):
-                let key = pid + "\u{0}" + stats.pc
-                var entry = peerConnections[key] ?? (PeerConnectionStats(), nil)
-                // A whole recording starts where its deltas do: from an empty report (live
-                // ingest asks for a full report instead, as its state may have been lost).
-                if case .delta = stats.body, entry.stats.lastReport == nil { entry.stats = PeerConnectionStats(restoring: StatsReport()) }
-                let labels = stats.labels.flatMap { try? StreamLabels(parsing: $0) } ?? StreamLabels()
-                let context = StreamContext(participantId: pid, remoteParticipantId: stats.remoteParticipantId, labels: labels,
-                                            messageTsMs: message.tsMs)
-                do {
-                    let derived = switch stats.body {
-                    case .full(let report): try entry.stats.ingest(report: report, context: context)
-                    case .delta(let delta): try entry.stats.ingest(delta: delta, timestampMs: stats.timestampMs, context: context)
-                    }
-                    for d in derived {
-                        if samples[d.key] == nil { order.append(d.key) }
-                        samples[d.key, default: [:]][d.sample.side, default: []].append(d.sample)
-                    }
-                } catch {
-                    refusedCount += 1
-                    if refused.count < 5 { refused.append("\(pid) \(stats.pc) at \(message.tsMs): \(error.field): \(error.message)") }
+                let (derived, newPath) = peerConnections.derive(stats, of: message)
+                for d in derived {
+                    if samples[d.key] == nil { order.append(d.key) }
+                    samples[d.key, default: [:]][d.sample.side, default: []].append(d.sample)
                 }
-                if let path = entry.stats.connectionPath, path != entry.path {
-                    entry.path = path
-                    recordPath(path, pc: stats.pc, participantId: pid, tsMs: message.tsMs)
-                }
-                peerConnections[key] = entry
+                if let path = newPath { recordPath(path, pc: stats.pc, participantId: pid, tsMs: message.tsMs) }
             case .event(let name, let data):
                 events.append(TimelineEvent(sessionId: "", participantId: pid, tsMs: message.tsMs, name: name, dataJSON: data.serialized()))
             case .error(let failure):

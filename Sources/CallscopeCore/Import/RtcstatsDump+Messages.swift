@@ -24,6 +24,8 @@ extension RtcstatsDump {
                 timed += PeerConnectionLog.payloads(type: entry.method, value: Self.text(entry.value), pc: pc).map { (ts, $0) }
             } else if let failure = Self.mediaFailure(entry) {
                 timed.append((ts, failure))
+            } else if let media = MediaRequestLog.payload(rtcstatsMethod: entry.method, value: entry.value) {
+                timed.append((ts, media))
             }
         }
         return IngestMessage.recording(timed, meetingId: meetingId, participantId: participantId, name: name, userAgent: userAgent)
@@ -41,12 +43,9 @@ extension RtcstatsDump {
     /// exception name: `getusermedia-notallowederror`.
     static func mediaFailure(_ entry: Entry) -> IngestMessage.Payload? {
         let method = entry.method.lowercased()
-        for api in ["getusermedia", "getdisplaymedia"] where method.hasSuffix(api + "onfailure") {
+        for api in ["getUserMedia", "getDisplayMedia"] where method.hasSuffix(api.lowercased() + "onfailure") {
             let message = text(entry.value)
-            let exception = message.prefix { $0 != ":" && $0 != " " }
-            let code = api + "-" + (exception.isEmpty ? "failed" : exception.lowercased())
-            return .error(IngestMessage.Failure(code: String(code.prefix(64)), message: String(message.prefix(500)), severity: .error,
-                                                source: .sdk, data: .object([:])))
+            return MediaRequestLog.failure(api: api, exception: message, message: message)
         }
         return nil
     }

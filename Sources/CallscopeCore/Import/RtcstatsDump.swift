@@ -99,6 +99,36 @@ public struct RtcstatsDump: Sendable, Hashable {
         return nil
     }
 
+    /// Who wrote it, as far as the file says: the `identity` lines' fields merged in order (a
+    /// Jitsi client sends several), and the v3 metadata's.
+    public struct Identity: Sendable, Hashable {
+        /// `meetingUniqueId`, else the conference (`confID`, `confName`, `conferenceName`, `roomName`).
+        public var meetingId: String?
+        /// `endpointId`, else `userId`/`clientId`.
+        public var participantId: String?
+        /// `displayName`.
+        public var name: String?
+
+        public init(meetingId: String? = nil, participantId: String? = nil, name: String? = nil) {
+            self.meetingId = meetingId
+            self.participantId = participantId
+            self.name = name
+        }
+    }
+
+    public var identity: Identity {
+        var fields: [String: String] = [:]
+        let sources = [metadata].compactMap { $0 } + entries.filter { $0.method == "identity" }.map(\.value)
+        for case .object(let object) in sources {
+            for (key, value) in object {
+                if let text = value.string, !text.isEmpty { fields[key] = text }
+            }
+        }
+        let first = { (keys: [String]) in keys.lazy.compactMap { fields[$0] }.first }
+        return Identity(meetingId: first(["meetingUniqueId", "confID", "confName", "conferenceName", "roomName"]),
+                        participantId: first(["endpointId", "userId", "clientId"]), name: fields["displayName"])
+    }
+
     /// `true` when the getStats results are Chrome's legacy `goog…` stats (`ssrc_…_send`,
     /// `bweforvideo`), which this reader does not turn into streams yet.
     public var hasLegacyStats: Bool {

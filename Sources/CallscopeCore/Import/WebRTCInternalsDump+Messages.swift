@@ -1,11 +1,11 @@
 extension WebRTCInternalsDump {
     /// The dump as the ingest messages of the one participant whose browser wrote it: a `join`
     /// (with the dump's user agent) at the first time in it, each peer connection's reports as
-    /// full `stats` messages, its log's state changes and failures as the `event`s and `error`s
+    /// full `stats` messages, the camera, microphone and screen requests (``MediaRequestLog``), its log's state changes and failures as the `event`s and `error`s
     /// the collector sends for them, and a `leave` at the last time; `seq` follows time. The far
     /// end of each peer connection is named by ``FarEnd``: the dump does not say who it was.
     public func messages(meetingId: String, participantId: String, name: String? = nil) -> [IngestMessage] {
-        var timed: [(tsMs: Int64, payload: IngestMessage.Payload)] = []
+        var timed = MediaRequestLog.payloads(webrtcInternals: mediaRequests)
         for pc in peerConnections {
             let farEnd = FarEnd.participantId(of: pc.id, reports: pc.reports.map(\.stats))
             for report in pc.reports {

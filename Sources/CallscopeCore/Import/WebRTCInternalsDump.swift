@@ -59,6 +59,8 @@ public struct WebRTCInternalsDump: Sendable, Hashable {
 
     public var userAgent: String?
     public var peerConnections: [PeerConnection]
+    /// The `getUserMedia` section's entries as they are (read by ``MediaRequestLog``).
+    public var mediaRequests: [JSONValue] = []
 
     public init(parsing root: JSONValue) throws(ImportError) {
         guard case .object(let top) = root else { throw ImportError("a webrtc-internals dump is a JSON object") }
@@ -81,6 +83,7 @@ public struct WebRTCInternalsDump: Sendable, Hashable {
                                                   log: Self.log(pc["updateLog"]?.array ?? [])))
         }
         self.peerConnections = peerConnections
+        mediaRequests = top["getUserMedia"]?.array ?? []
     }
 
     /// `true` when `root` looks like a webrtc-internals dump (for telling formats apart).
@@ -99,8 +102,13 @@ public struct WebRTCInternalsDump: Sendable, Hashable {
 /// Why a file could not be imported, naming where in it when that is known.
 public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
+    /// The import option at fault (`meetingId`, `participantId`) when it is not the file.
+    public var option: String?
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, option: String? = nil) {
+        self.message = message
+        self.option = option
+    }
 
     public var description: String { message }
 }

@@ -39,6 +39,8 @@ public final class IngestPipeline: Sendable {
     }
 
     let store: any IngestStore & SessionReadStore
+    /// What it was made with (imports derive with the same).
+    let options: Options
     let shards: [IngestShard]
     let observers = CommitObservers()
     /// What every shard holds per project, for the limits that span shards.
@@ -46,6 +48,7 @@ public final class IngestPipeline: Sendable {
 
     public init(store: any IngestStore & SessionReadStore, options: Options = Options(), logger: Logger = Logger(label: "callscope.ingest")) {
         self.store = store
+        self.options = options
         let observers = self.observers
         let committer = BatchCommitter(store: store)
         let usage = self.usage

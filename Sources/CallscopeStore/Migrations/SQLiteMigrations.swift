@@ -11,6 +11,7 @@ enum SQLiteMigrations {
         migrator.registerMigration(Migration003_Dashboard.identifier, migrate: Migration003_Dashboard.migrate)
         migrator.registerMigration(Migration004_SentLoss.identifier, migrate: Migration004_SentLoss.migrate)
         migrator.registerMigration(Migration005_ProjectThresholds.identifier, migrate: Migration005_ProjectThresholds.migrate)
+        migrator.registerMigration(Migration006_ImportedFiles.identifier, migrate: Migration006_ImportedFiles.migrate)
         return migrator
     }
 }

@@ -2,7 +2,8 @@ import CallscopeCore
 
 /// Everything one ingest commit changes. Sessions, participants and services are whole rows to
 /// insert or replace; samples, events and errors are appended; health slices are *added* to the
-/// stored figures of the same (session, participant, kind, startMs).
+/// stored figures of the same (session, participant, kind, startMs). `importedFiles` are the dump
+/// files an import's batch came from: a file already recorded fails the whole batch.
 public struct IngestBatch: Sendable {
     public var sessions: [Session] = []
     public var participants: [Participant] = []
@@ -11,12 +12,13 @@ public struct IngestBatch: Sendable {
     public var health: [HealthSlice] = []
     public var events: [TimelineEvent] = []
     public var errors: [SessionError] = []
+    public var importedFiles: [ImportedFile] = []
 
     public init() {}
 
     public var isEmpty: Bool {
         sessions.isEmpty && participants.isEmpty && services.isEmpty && samples.isEmpty && health.isEmpty
-            && events.isEmpty && errors.isEmpty
+            && events.isEmpty && errors.isEmpty && importedFiles.isEmpty
     }
 }
 
@@ -31,5 +33,6 @@ extension IngestBatch {
         health += other.health
         events += other.events
         errors += other.errors
+        importedFiles += other.importedFiles
     }
 }

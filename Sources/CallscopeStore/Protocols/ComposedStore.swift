@@ -37,6 +37,12 @@ extension ComposedStore {
     public func takePeerConnectionSnapshots() async throws -> [PeerConnectionSnapshot] {
         try await ingest.takePeerConnectionSnapshots()
     }
+    public func importedFile(projectId: String, contentSHA256: String) async throws -> ImportedFile? {
+        try await ingest.importedFile(projectId: projectId, contentSHA256: contentSHA256)
+    }
+    public func importedSessionId(projectId: String, meetingId: String) async throws -> String? {
+        try await ingest.importedSessionId(projectId: projectId, meetingId: meetingId)
+    }
 }
 
 extension ComposedStore {

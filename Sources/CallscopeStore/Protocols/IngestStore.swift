@@ -13,4 +13,9 @@ public protocol IngestStore: Sendable {
     func savePeerConnectionSnapshots(_ snapshots: [PeerConnectionSnapshot]) async throws
     /// Returns the saved snapshots and deletes them, so that a later crash never reuses them.
     func takePeerConnectionSnapshots() async throws -> [PeerConnectionSnapshot]
+    /// The import of a dump with this content hash into the project, if there was one.
+    func importedFile(projectId: String, contentSHA256: String) async throws -> ImportedFile?
+    /// The latest session of the meeting that an import made or joined: where a second
+    /// participant's dump of the same meeting goes.
+    func importedSessionId(projectId: String, meetingId: String) async throws -> String?
 }

@@ -23,6 +23,7 @@ extension SQLiteStore {
                 try Self.addHealth(batch.health, db)
                 try Self.appendEvents(batch.events, db)
                 try Self.appendErrors(batch.errors, db)
+                try Self.insertImportedFiles(batch.importedFiles, db)
                 return .commit
             }
             for session in batch.sessions where session.status == .ended {
@@ -153,6 +154,40 @@ extension SQLiteStore {
         for e in errors {
             try statement.execute(arguments: [e.sessionId, e.participantId, e.tsMs, e.code, e.message,
                                               e.severity.rawValue, e.source.rawValue, e.dataJSON])
+        }
+    }
+
+    /// A plain INSERT: a file already imported breaks the primary key and fails the batch.
+    static func insertImportedFiles(_ files: [ImportedFile], _ db: Database) throws {
+        for f in files {
+            try db.execute(sql: """
+                INSERT INTO imported_file (project_id, content_sha256, session_id, meeting_id, participant_id, file_name,
+                                           format, imported_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [f.projectId, f.contentSHA256, f.sessionId, f.meetingId, f.participantId, f.fileName, f.format,
+                                 f.importedMs])
+        }
+    }
+}
+
+extension SQLiteStore {
+    public func importedFile(projectId: String, contentSHA256: String) async throws -> ImportedFile? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM imported_file WHERE project_id = ? AND content_sha256 = ?",
+                             arguments: [projectId, contentSHA256]).map { row in
+                ImportedFile(projectId: row["project_id"], contentSHA256: row["content_sha256"], sessionId: row["session_id"],
+                             meetingId: row["meeting_id"], participantId: row["participant_id"], fileName: row["file_name"],
+                             format: row["format"], importedMs: row["imported_ms"])
+            }
+        }
+    }
+
+    public func importedSessionId(projectId: String, meetingId: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT session_id FROM imported_file WHERE project_id = ? AND meeting_id = ?
+                ORDER BY imported_ms DESC, session_id DESC LIMIT 1
+                """, arguments: [projectId, meetingId])
         }
     }
 }
