@@ -49,10 +49,11 @@ struct Import: AsyncParsableCommand {
         for path in files {
             do {
                 let bytes = try Self.bytes(of: path)
-                let file = DumpImporter.File(name: path, bytes: bytes, meetingId: meeting, participantId: participant,
-                                             participantName: name)
+                // The session keeps the file's name, not where it lay on this machine.
+                let file = DumpImporter.File(name: URL(fileURLWithPath: path).lastPathComponent, bytes: bytes, meetingId: meeting,
+                                             participantId: participant, participantName: name)
                 let outcome = try await importer.importDump(file, projectId: target.id, nowMs: nowMs)
-                print(json ? Self.json(outcome) : Self.line(outcome))
+                print(json ? Self.json(outcome) : Self.line(outcome, path: path))
             } catch let error as DumpFileError {
                 failed += 1
                 FileHandle.standardError.write(Data("\(error.description)\n".utf8))
@@ -75,13 +76,13 @@ struct Import: AsyncParsableCommand {
         }
     }
 
-    static func line(_ o: DumpImporter.Outcome) -> String {
+    static func line(_ o: DumpImporter.Outcome, path: String) -> String {
         if o.duplicate {
-            return "\(o.fileName): imported before, into session \(o.sessionId) (meeting \(o.meetingId), as \(o.participantId)); nothing stored"
+            return "\(path): imported before, into session \(o.sessionId) (meeting \(o.meetingId), as \(o.participantId)); nothing stored"
         }
         let joined = o.joinedExistingSession ? "joined session" : "session"
         let refused = o.refusedReports > 0 ? ", \(o.refusedReports) stats reports refused" : ""
-        return "\(o.fileName): \(o.format) → \(joined) \(o.sessionId) (meeting \(o.meetingId), as \(o.participantId)): "
+        return "\(path): \(o.format) → \(joined) \(o.sessionId) (meeting \(o.meetingId), as \(o.participantId)): "
             + "\(o.samples) samples, \(o.events) events, \(o.errors) errors\(refused)"
     }
 

@@ -54,10 +54,11 @@ struct ReportDocument {
                          side: series.side, samples: series.samples.count, figures: figures)
     }
 
-    /// "remote #0" for a sender this browser only knows as an unnamed remote end.
+    /// "remote sender 2" for a sender this browser only knows as an unnamed remote end, as the
+    /// verdict calls it (`DisplayName`).
     static func who(_ id: String?) -> String {
         guard let id else { return "the server" }
-        return id.hasPrefix("unknown:") ? "remote #" + id.dropFirst("unknown:".count) : id
+        return DisplayName.of(id, in: [:])
     }
 
     /// "09:14:52.820 UTC".

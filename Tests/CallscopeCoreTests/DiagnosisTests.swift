@@ -309,3 +309,22 @@ struct DiagnosisTests {
         #expect(Diagnosis(graph: CallGraph(series: [])).verdict == ["No media statistics arrived, so there is nothing to judge."])
     }
 }
+
+extension DiagnosisTests {
+    @Test("a sender only known as an SFU's unnamed stream is 'remote sender 7', and one receiver's view is said to be only that")
+    func unnamedSender() throws {
+        var call = SyntheticCall(people: ["alice", "unknown:7"])
+        call.impair = { sender, _, kind, t in
+            var imp = SyntheticCall.Impairment()
+            if sender == "unknown:7" && kind == .video && (30..<90).contains(t) { imp.receivedFps = 9 }
+            return imp
+        }
+        var graph = call.graph
+        graph.names["unknown:7"] = nil
+        let d = Diagnosis(graph: graph)
+        let first = try #require(d.verdict.first)
+        #expect(first.hasPrefix("Remote sender 7's video to Alice delivered video at 30 % of the frame rate sent"), "\(first)")
+        #expect(first.hasSuffix("Seen from Alice's side alone, this is either the sender's uplink, the server, or Alice's downlink; "
+            + "the statistics cannot tell them apart."), "\(first)")
+    }
+}

@@ -170,6 +170,10 @@ struct ImportsAPITests {
             #expect(session["status"]?.string == "ended", "\(session)")
             let verdict = session["diagnosis"]?["verdict"]?.array?.compactMap(\.string) ?? []
             #expect(verdict.first?.contains("15 %") == true, "\(verdict)")
+            let cookie = try await client.signIn()
+            let (_, html, _) = try await client.page("/sessions/\(sessionId)", cookie: cookie)
+            #expect(html.contains("One participant&#39;s view") || html.contains("One participant's view"))
+            #expect(html.contains("Imported from a dump: Alice&#39;s view of the call only"), "the Overview says whose view it is")
             let (again, same) = try await post(dump)
             #expect(again == .ok && same["duplicate"]?.bool == true && same["sessionId"]?.string == sessionId)
             let (junk, refusal) = try await post(Array("hello".utf8))

@@ -21,6 +21,7 @@ extension StoreConformanceSuite {
         #expect(try await store.importedFile(projectId: f.project.id, contentSHA256: file.contentSHA256) == file)
         #expect(try await store.importedFile(projectId: "other", contentSHA256: file.contentSHA256) == nil)
         #expect(try await store.importedSessionId(projectId: f.project.id, meetingId: f.session.meetingId) == f.session.id)
+        #expect(try await store.importedFiles(sessionId: f.session.id) == [file])
 
         var again = IngestBatch()
         var other = f.session

@@ -71,7 +71,7 @@ public struct CallGraph: Sendable {
     /// `true` when some stream goes to an SFU rather than straight to its receiver.
     public var usesServer: Bool { series.contains { $0.key.receiverId == nil } }
 
-    public func name(_ participantId: String) -> String { names[participantId] ?? participantId }
+    public func name(_ participantId: String) -> String { DisplayName.of(participantId, in: names) }
 
     /// Every participant that sends or receives a stream, in id order.
     public var participantIds: [String] {

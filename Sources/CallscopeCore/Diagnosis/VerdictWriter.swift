@@ -73,6 +73,11 @@ struct VerdictWriter {
         let kinds = Set(p.evidence.map(\.key.kind))
         let what = kinds.count == 1 ? kinds.first!.displayName.lowercased() : "media"
         let head = "\(graph.name(sender))'s \(what) to \(graph.name(receiver)) \(figure(p, subject: graph.name(sender), sent: true)) \(when)."
+        if sender.hasPrefix("unknown:") {
+            // Only the receiver's view exists (one participant's dump through an SFU).
+            return head + " Seen from \(graph.name(receiver))'s side alone, this is either the sender's uplink, the server, or "
+                + "\(graph.name(receiver))'s downlink; the statistics cannot tell them apart."
+        }
         if graph.participantIds.count <= 2 {
             return head + " In a call of two this is either \(graph.name(sender))'s uplink or \(graph.name(receiver))'s downlink; "
                 + "the statistics cannot tell them apart."

@@ -43,10 +43,6 @@ public struct OfflineCall: Sendable {
             }
             if names[pid] == nil { names[pid] = pid }
         }
-        // Senders a connection to an SFU does not name get a readable one: "remote sender 2".
-        for key in order where key.senderId.hasPrefix("unknown:") && names[key.senderId] == nil {
-            names[key.senderId] = "remote sender " + key.senderId.dropFirst("unknown:".count)
-        }
         series = order.flatMap { key in
             StreamSide.allCases.compactMap { side in samples[key]?[side].map { StreamSeries(key: key, side: side, samples: $0) } }
         }

@@ -76,8 +76,8 @@ extension APIModels.DiagnosisDTO {
 
 extension APIModels.ProblemDTO {
     init(_ p: Problem, names: [String: String]) {
-        self.init(participantId: p.participantId, name: p.participantId.map { names[$0] ?? $0 },
-                  otherParticipantId: p.otherParticipantId, otherName: p.otherParticipantId.map { names[$0] ?? $0 },
+        self.init(participantId: p.participantId, name: p.participantId.map { DisplayName.of($0, in: names) },
+                  otherParticipantId: p.otherParticipantId, otherName: p.otherParticipantId.map { DisplayName.of($0, in: names) },
                   direction: p.direction.rawValue, metric: p.metric.rawValue,
                   startMs: p.startMs, startTime: APIModels.iso(p.startMs), endMs: p.endMs, endTime: APIModels.iso(p.endMs),
                   ongoing: p.ongoing, severity: p.severity.rawValue, affectedParticipantIds: p.affectedParticipantIds,
@@ -90,7 +90,7 @@ extension APIModels.ProblemDTO {
 extension APIModels.IncidentDTO {
     init(_ i: CallIncident, names: [String: String]) {
         self.init(code: i.code, title: i.advice.title, category: i.advice.category.rawValue, participantId: i.participantId,
-                  name: i.participantId.map { names[$0] ?? $0 }, startMs: i.startMs, startTime: APIModels.iso(i.startMs),
+                  name: i.participantId.map { DisplayName.of($0, in: names) }, startMs: i.startMs, startTime: APIModels.iso(i.startMs),
                   endMs: i.endMs, count: i.count, severity: i.severity.rawValue, explanation: i.advice.explanation,
                   suggestedFix: i.advice.fix)
     }

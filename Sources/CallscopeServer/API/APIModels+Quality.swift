@@ -50,7 +50,7 @@ extension APIModels.QualityDTO {
         func scale(_ kind: MediaKind) -> String { kind.isVideo ? "video" : "mos" }
         let people = { (direction: String, list: [QualityScores.ParticipantScores]) in
             list.map { p in
-                APIModels.ParticipantQualityDTO(participantId: p.participantId, name: names[p.participantId] ?? p.participantId,
+                APIModels.ParticipantQualityDTO(participantId: p.participantId, name: DisplayName.of(p.participantId, in: names),
                                                 direction: direction, kind: p.kind.rawValue, scale: scale(p.kind),
                                                 median: round(p.scores.median), worst: round(p.scores.worst), points: points(p.scores))
             }

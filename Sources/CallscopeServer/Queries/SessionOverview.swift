@@ -21,6 +21,8 @@ struct SessionOverview: Sendable {
     var participants: [ParticipantRow]
     /// The session's end, or now while it is ongoing.
     var nowMs: Int64
+    /// The dumps it was imported from, oldest first; empty for a live session.
+    var importedFiles: [ImportedFile] = []
 
     var durationMs: Int64 { nowMs.subtracting(saturating: session.startMs) }
     var uniqueParticipants: Int { participants.count }
@@ -47,7 +49,7 @@ extension SessionQueries {
             session: session, services: services,
             participants: people.sorted { ($0.attempts.first?.joinedMs ?? 0) < ($1.attempts.first?.joinedMs ?? 0) }
                 .map { row($0, health: digest.summaries[$0.participantId] ?? [], nowMs: now) },
-            nowMs: now)
+            nowMs: now, importedFiles: try await store.importedFiles(sessionId: session.id))
     }
 
     /// The participant table alone, in the store's order.

@@ -68,6 +68,9 @@ extension ComposedStore {
         try await reads.events(sessionId: sessionId, participantId: participantId)
     }
     public func errors(sessionId: String) async throws -> [SessionError] { try await reads.errors(sessionId: sessionId) }
+    public func importedFiles(sessionId: String) async throws -> [ImportedFile] {
+        try await reads.importedFiles(sessionId: sessionId)
+    }
 }
 
 extension ComposedStore {

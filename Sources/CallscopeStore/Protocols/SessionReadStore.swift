@@ -20,6 +20,8 @@ public protocol SessionReadStore: Sendable {
     func healthDigests(sessionIds: [String], limits: HealthThresholds, sliceMs: Int64) async throws -> [String: HealthDigest]
     func events(sessionId: String, participantId: String?) async throws -> [TimelineEvent]
     func errors(sessionId: String) async throws -> [SessionError]
+    /// The dump files imported into a session, oldest first: whose view of the call it holds.
+    func importedFiles(sessionId: String) async throws -> [ImportedFile]
 }
 
 extension SessionReadStore {

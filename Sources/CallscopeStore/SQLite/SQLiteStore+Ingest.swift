@@ -174,12 +174,21 @@ extension SQLiteStore {
     public func importedFile(projectId: String, contentSHA256: String) async throws -> ImportedFile? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM imported_file WHERE project_id = ? AND content_sha256 = ?",
-                             arguments: [projectId, contentSHA256]).map { row in
-                ImportedFile(projectId: row["project_id"], contentSHA256: row["content_sha256"], sessionId: row["session_id"],
-                             meetingId: row["meeting_id"], participantId: row["participant_id"], fileName: row["file_name"],
-                             format: row["format"], importedMs: row["imported_ms"])
-            }
+                             arguments: [projectId, contentSHA256]).map(Self.importedFile)
         }
+    }
+
+    public func importedFiles(sessionId: String) async throws -> [ImportedFile] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM imported_file WHERE session_id = ? ORDER BY imported_ms, file_name",
+                             arguments: [sessionId]).map(Self.importedFile)
+        }
+    }
+
+    static func importedFile(_ row: Row) -> ImportedFile {
+        ImportedFile(projectId: row["project_id"], contentSHA256: row["content_sha256"], sessionId: row["session_id"],
+                     meetingId: row["meeting_id"], participantId: row["participant_id"], fileName: row["file_name"],
+                     format: row["format"], importedMs: row["imported_ms"])
     }
 
     public func importedSessionId(projectId: String, meetingId: String) async throws -> String? {

@@ -74,7 +74,7 @@ struct ParticipantPageController: Sendable {
         let diagnosis = diagnosed ?? SessionOverviewModel.DiagnosisSection.pendingDiagnosis
         let quality = try await queries.qualityScores(of: session, waitMs: 0).map { Self.qualityRows($0, pid) } ?? []
         let names = diagnosis.problems.isEmpty ? [:] : try await queries.overview(of: session).names
-        let display = { (id: String) in names[id] ?? id }
+        let display = { (id: String) in DisplayName.of(id, in: names) }
         let model = Model(
             frame: scope.frame(title: "\(name) · \(session.meetingId)", user: context.user?.username, tab: "Overview",
                                livePath: "/participants/\(SessionOverviewPageController.path(pid))"),

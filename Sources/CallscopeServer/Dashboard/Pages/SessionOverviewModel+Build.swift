@@ -10,6 +10,7 @@ extension SessionOverviewModel {
         let canKick = !scope.readOnly && session.status == .ongoing
         self.init(
             frame: scope.frame(title: "Session \(session.meetingId)", user: user, tab: "Overview"),
+            imported: ImportedView(overview.importedFiles, names: overview.names, meetingId: session.meetingId),
             diagnosis: DiagnosisSection(diagnosis, names: overview.names, errorsURL: scope.base + "/errors", pending: diagnosisPending),
             fields: Self.fields(overview),
             services: overview.services.map(Service.init),
@@ -46,6 +47,29 @@ extension SessionOverviewModel {
                   hint: "Sum of every participant's time in the session."),
             .init(label: "Errors", value: "\(s.errorCount)", hint: "See the Errors tab."),
         ]
+    }
+}
+
+extension SessionOverviewModel.ImportedView {
+    /// `nil` for a session no dump went into.
+    init?(_ files: [ImportedFile], names: [String: String], meetingId: String) {
+        guard !files.isEmpty else { return nil }
+        var people: [String] = []
+        for f in files where !people.contains(names[f.participantId] ?? f.participantId) {
+            people.append(names[f.participantId] ?? f.participantId)
+        }
+        let views = people.count == 1 ? "\(people[0])'s view of the call only"
+            : "the views of " + people.dropLast().joined(separator: ", ") + " and " + people.last! + " only"
+        self.init(
+            title: people.count == 1 ? "One participant's view" : "The views of \(people.count) participants",
+            summary: "Imported from \(files.count == 1 ? "a dump" : "\(files.count) dumps"): \(views). A dump holds what one browser "
+                + "measured; the other participants' own figures are in their dumps.",
+            files: files.map { f in
+                SessionOverviewModel.ImportedFileRow(fileName: f.fileName, format: f.format, who: names[f.participantId] ?? f.participantId,
+                                                     imported: DisplayFormat.dateTime(f.importedMs))
+            },
+            hint: "Import another participant's dump with the meeting ID \(meetingId) (callscope import --meeting \(meetingId) FILE) "
+                + "to add their view to this session.")
     }
 }
 

@@ -46,7 +46,7 @@ extension SessionOverviewModel {
 
         init(_ diagnosis: Diagnosis, names: [String: String], errorsURL: String, pending: Bool = false) {
             self.pending = pending
-            let name = { (id: String) in names[id] ?? id }
+            let name = { (id: String) in DisplayName.of(id, in: names) }
             verdict = diagnosis.verdict
             let more = diagnosis.problems.count - Self.maxRows
             moreProblems = more > 0 ? "\(more) more, smaller problems are in the API and the JSON export." : nil

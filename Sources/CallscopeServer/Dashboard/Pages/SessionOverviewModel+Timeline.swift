@@ -64,7 +64,7 @@ extension SessionOverviewModel.Timeline {
 extension SessionOverviewModel.Entry {
     /// One line of the timeline: when, who, what, the detail in words, and where to look closer.
     init(_ entry: TimelineEntry, names: [String: String], base: String, limits: HealthThresholds, problems: [Problem] = []) {
-        let who = entry.participantId.map { names[$0] ?? $0 } ?? "session"
+        let who = entry.participantId.map { DisplayName.of($0, in: names) } ?? "session"
         let time = DisplayFormat.dateTime(entry.tsMs)
         switch entry {
         case .recorded(let e):
@@ -91,7 +91,7 @@ extension SessionOverviewModel.Entry {
         guard let p = Problem.explaining(drop.participantId, from: drop.startMs, to: drop.endMs, in: problems) else {
             return " — no lasting problem behind it"
         }
-        return " — cause: \(p.cause { names[$0] ?? $0 })"
+        return " — cause: \(p.cause { DisplayName.of($0, in: names) })"
     }
 
     /// "key: value, …" of a recorded event's data, keys in order.

@@ -73,6 +73,8 @@ struct SessionOverviewModel: Sendable {
     }
 
     var frame: SessionPageFrame
+    /// Whose view an imported session holds; `nil` for live data.
+    var imported: ImportedView?
     var diagnosis: DiagnosisSection
     var fields: [Field]
     var services: [Service]
@@ -89,6 +91,22 @@ struct SessionOverviewModel: Sendable {
     var shareLinks: [ShareRow]
     var hasShareLinks: Bool
     var lifetimes: [Lifetime]
+
+    /// "Imported from alice.txt (chrome://webrtc-internals): Alice's view of the call only."
+    struct ImportedView: Sendable {
+        var title: String
+        var summary: String
+        var files: [ImportedFileRow]
+        /// What adds the others' views.
+        var hint: String
+    }
+
+    struct ImportedFileRow: Sendable {
+        var fileName: String
+        var format: String
+        var who: String
+        var imported: String
+    }
 
     struct ShareRow: Sendable {
         var createdBy: String

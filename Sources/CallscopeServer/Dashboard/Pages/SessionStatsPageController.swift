@@ -69,15 +69,15 @@ struct SessionStatsPageController: Sendable {
         var charts: [String] = []
         if let stream, let kind {
             let samples = try await queries.chartSamples(of: stream, among: streams, fromMs: fromMs, toMs: toMs)
-            let senderName = names[stream.key.senderId] ?? stream.key.senderId
-            let receiverName = stream.key.receiverId.map { names[$0] ?? $0 } ?? "the SFU's receivers"
+            let senderName = DisplayName.of(stream.key.senderId, in: names)
+            let receiverName = stream.key.receiverId.map { DisplayName.of($0, in: names) } ?? "the SFU's receivers"
             charts = ChartMetric.metrics(for: kind).map { metric in
                 MetricChart(metric: metric, fromMs: fromMs, toMs: toMs, samples: samples, senderName: senderName,
                             receiverName: receiverName, limits: limits,
                             subject: "\(senderName) → \(receiverName), \(kind.displayName)").renderBothSizes()
             }
         }
-        let label = { (id: String) in id.isEmpty ? "SFU / unknown receiver" : "\(names[id] ?? id) (\(id))" }
+        let label = { (id: String) in id.isEmpty ? "SFU / unknown receiver" : "\(DisplayName.of(id, in: names)) (\(id))" }
         let model = Model(
             frame: scope.frame(title: "Session stats · \(session.meetingId)", user: context.user?.username,
                                tab: "Session stats", livePath: "/stats"),
