@@ -20,6 +20,10 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "First loopback port to use.") var port = 18_480
     @Flag(help: "Only the parse and derivation hot path, without server, sockets or storage (ns per stream-sample).")
     var hotPath = false
+    @Option(help: "Peer connections of the webrtc-internals dump made for the import run.") var importPeerConnections = 12
+    @Option(help: "Seconds (1 Hz reports) of that dump.") var importSeconds = 3600
+    @Option(help: "Import this dump instead of the one made here.") var importFile: String?
+    @Flag(help: "Only the import run.") var importOnly = false
 
     func run() async throws {
         #if DEBUG
@@ -33,6 +37,11 @@ struct Bench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var table = BenchTable()
+        if importOnly {
+            try addImport(to: &table, directory: directory)
+            table.print()
+            return
+        }
 
         // 1. Durable ingest through the real server, over loopback WebSockets.
         let ingest = try await IngestThroughput(meetings: meetings, participants: participants, ticks: ticks)
@@ -70,7 +79,24 @@ struct Bench: AsyncParsableCommand {
         table.add("dashboard session stats (7 charts)", large.statsPage.summary, "one video stream, whole session, SVG")
         table.add("dashboard page weight, gzipped", "\(large.pageWeight.html + large.pageWeight.js + large.pageWeight.css) B",
                   "HTML \(large.pageWeight.html) B + JS \(large.pageWeight.js) B + CSS \(large.pageWeight.css) B")
+        try addImport(to: &table, directory: directory)
         table.print()
+    }
+
+    /// 4. A large dump through `callscope import`, beside Python's `json.load` of the same file.
+    private func addImport(to table: inout BenchTable, directory: URL) throws {
+        let run = try ImportThroughput.run(directory: directory, file: importFile, peerConnections: importPeerConnections,
+                                           seconds: importSeconds)
+        let mb = Double(run.bytes) / 1e6
+        table.add("import a webrtc-internals dump (callscope import)", String(format: "%.1f MB/s", run.megabytesPerSecond),
+                  String(format: "%.0f MB in %.1f s, peak memory %.0f MB; %@", mb, run.importSeconds,
+                         Double(run.importPeakBytes) / 1e6, importFile ?? "\(importPeerConnections) connections × \(importSeconds) s made here"))
+        if let py = run.pythonSeconds, let pyPeak = run.pythonPeakBytes {
+            table.add("  Python json.load of the same file", String(format: "%.1f MB/s", mb / py),
+                      String(format: "%.1f s, peak memory %.0f MB", py, Double(pyPeak) / 1e6))
+            table.add("  ratio import / json.load speed", String(format: "%.2f", py / run.importSeconds), "above 1: importing beats merely parsing")
+        }
+        table.add("  import said", run.outcome.split(separator: ":").dropFirst().joined(separator: ":").trimmingCharacters(in: .whitespaces), "")
     }
 }
 
