@@ -14,8 +14,11 @@
   participants, the diagnosis naming Alice's video, and the Overview saying whose view it is;
   `POST /api/v1/imports` takes a dump as the body (201), the same again (200, duplicate), and
   refuses junk with 422.
+- The dashboard's Import page in headless Chromium: two files chosen at once, a dump and junk,
+  give a link to the new session and the reason the junk was refused (screenshots in
+  SCREENS_DIR, default /tmp/callscope-screens/import).
 
-Usage: import_cli.py PATH_TO_CALLSCOPE
+Usage: import_cli.py PATH_TO_CALLSCOPE [SCREENS_DIR]
 """
 import gzip
 import json
@@ -83,6 +86,45 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def import_page(base, work, shots):
+    """The Import page: a dump and a junk file uploaded together through the browser."""
+    if not (os.path.exists("/usr/bin/chromium") and os.path.exists("/usr/bin/chromedriver")):
+        if os.environ.get("CI"):
+            check(False, "the Import page needs /usr/bin/chromium and /usr/bin/chromedriver")
+        else:
+            print("import: Chromium not found; the Import page skipped")
+        return
+    from dashboard_walk import Dashboard, chromium
+    from selenium.webdriver.support.ui import WebDriverWait
+    dump = os.path.join(work, "page_upload.txt")
+    with open(dump, "w") as f:
+        json.dump(made_dump(), f, indent=2)  # other bytes than the earlier imports: a new file
+    junk = os.path.join(work, "notes.txt")
+    with open(junk, "w") as f:
+        f.write("call was choppy around 10:04\n")
+    driver = chromium()
+    try:
+        dash = Dashboard(driver, base, shots, check)
+        dash.get("/login")
+        dash.sign_in("admin", "import-e2e-password")
+        dash.get("/import")
+        check(bool(dash.find("nav a[href='/import']")), "the main navigation links the Import page")
+        dash.find("#import-meeting")[0].send_keys("page-upload")
+        dash.find("#import-files")[0].send_keys(dump + "\n" + junk)
+        dash.click("form[data-import] button[type=submit]")
+        WebDriverWait(driver, 60).until(lambda d: len(d.find_elements("css selector", ".import-results li")) == 2
+                                        and not d.find_elements("css selector", ".import-results progress"))
+        rows = [li.text for li in dash.find(".import-results li")]
+        links = [a.get_attribute("href") for a in dash.find(".import-results li a")]
+        check(len(links) == 1 and "/sessions/" in links[0] and "page-upload" in rows[0], f"the dump: a link to its session ({rows[:1]})")
+        check("not imported:" in rows[1] and "not JSON" in rows[1], f"the junk: why it was refused ({rows[1:]})")
+        dash.shoot("import-page")
+        driver.get(links[0])
+        check("One participant's view" in driver.page_source, "the link opens the session's Overview, which says whose view it is")
+    finally:
+        driver.quit()
 
 
 def main():
@@ -185,6 +227,7 @@ def main():
         check(status == 200 and again.get("duplicate") is True, f"the same upload again: 200, duplicate ({status})")
         status, junk = api(base, "/api/v1/imports?projectId=default", "POST", b"\x89PNG not a dump")
         check(status == 422 and junk.get("error", {}).get("field") == "body", f"junk: 422 naming the body ({status} {junk})")
+        import_page(base, work, sys.argv[2] if len(sys.argv) > 2 else "/tmp/callscope-screens/import")
     finally:
         server.terminate()
         server.wait(timeout=30)

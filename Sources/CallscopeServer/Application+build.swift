@@ -105,6 +105,7 @@ func buildRouter(store: any AnalyticsStore, pipeline: IngestPipeline, authentica
     sidebar.addSharedRoutes(to: shared)
     notes.addPageRoutes(to: pages)
     SettingsPageController(store: store, limits: limits, templates: templates).addRoutes(to: pages)
+    ImportPageController(store: store, templates: templates, maxImportBytes: configuration.maxImportBytes).addRoutes(to: pages)
     ShareLinksController(queries: queries, store: store, flashes: flashes).addRoutes(to: pages)
     SessionExportController(queries: queries).addRoutes(pages: pages, api: api)
     LiveUpdatesController(queries: queries, hub: live, quota: LiveStreamQuota(limits: configuration.connectionLimits))

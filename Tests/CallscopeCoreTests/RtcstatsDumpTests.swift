@@ -56,6 +56,38 @@ struct RtcstatsDumpTests {
         }
     }
 
+    @Test("compressed rtcstats v3: numbered methods, stat ids, property names and types; deltas with a top-level t; removed stats")
+    func version3Compressed() throws {
+        let text = """
+        RTCStatsDump
+        {"fileFormat":3,"userAgent":"Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0.0.0 Safari/537.36"}
+        [39,"1",{"iceServers":[]},1757000000000]
+        ["g","1",{"0":{"type":2,"11":"video","10":7,"79":10,"80":1000},"1":{"type":12,"11":"video"},"t":1757000001000},1000]
+        [24,"1","checking",500]
+        ["g","1",{"0":{"79":260,"80":251000},"1":null,"t":1757000003000},1500]
+        [25,"1","failed",10]
+
+        """
+        let dump = try RtcstatsDump(parsing: Array(text.utf8))
+        #expect(dump.entries.map(\.method) == ["create", "getStats", "oniceconnectionstatechange", "getStats", "onconnectionstatechange"])
+        #expect(dump.unknownMethods == 0)
+        let messages = dump.messages(meetingId: "m", participantId: "alice")
+        guard case .stats(let first)? = messages.first(where: { $0.typeName == "stats" })?.payload, case .delta(let delta) = first.body
+        else {
+            Issue.record("a compressed getStats is a delta")
+            return
+        }
+        #expect(delta["0"]?["type"]?.string == "outbound-rtp" && delta["0"]?["bytesSent"]?.double == 1000)
+        #expect(delta["0"]?["kind"]?.string == "video" && delta["1"]?["type"]?.string == "media-source")
+        #expect(first.timestampMs == 1_757_000_001_000)
+        let call = OfflineCall(messages: messages)
+        let sent = try #require(call.series.first { $0.side == .sender })
+        // 250,000 bytes in the 2 s between the two reports: 1,000 kbit/s.
+        #expect(sent.key.receiverId == "Peer 1" && sent.samples.last?.bitrateKbps == 1000 && call.refusedCount == 0, "\(call.refused)")
+        #expect(call.events.contains { $0.name == "ice-state" && $0.dataJSON.contains("checking") })
+        #expect(call.events.contains { $0.name == "connection-state" && $0.dataJSON.contains("failed") })
+    }
+
     @Test("what is not an rtcstats dump, or a broken one, is refused with the line")
     func refusals() {
         func message(_ text: String) -> String? {

@@ -138,16 +138,9 @@ public struct RtcstatsDump: Sendable, Hashable {
         }
     }
 
-    /// Compressed method ids of rtcstats v3 that this reader knows (the rest are counted in
-    /// ``unknownMethods``).
-    static let compressedMethods: [Int: String] = [
-        1: "getStats", 2: "createOffer", 36: "close", 39: "create", 60: "navigator.mediaDevices.getUserMedia",
-        61: "navigator.mediaDevices.getUserMediaOnSuccess",
-    ]
-
     private static func method(_ value: JSONValue) -> String? {
         if let name = value.string { return name == "g" ? "getStats" : name }
-        return value.int64.flatMap { compressedMethods[Int($0)] }
+        return value.int64.flatMap { RtcstatsCompression.methods[Int($0)] }
     }
 
     /// A line: its bytes and its 1-based number; empty lines are left out.

@@ -24,6 +24,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds (1 Hz reports) of that dump.") var importSeconds = 3600
     @Option(help: "Import this dump instead of the one made here.") var importFile: String?
     @Flag(help: "Only the import run.") var importOnly = false
+    @Option(help: "Write the dump the import run makes to this file, and stop.") var writeImportDump: String?
 
     func run() async throws {
         #if DEBUG
@@ -31,6 +32,11 @@ struct Bench: AsyncParsableCommand {
         #endif
         if hotPath {
             DerivationBench.run()
+            return
+        }
+        if let path = writeImportDump {
+            try Data(ImportThroughput.syntheticDump(peerConnections: importPeerConnections, seconds: importSeconds).utf8)
+                .write(to: URL(fileURLWithPath: path))
             return
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-bench-\(getpid())")
