@@ -83,7 +83,7 @@ struct Import: AsyncParsableCommand {
         let joined = o.joinedExistingSession ? "joined session" : "session"
         let refused = o.refusedReports > 0 ? ", \(o.refusedReports) stats reports refused" : ""
         return "\(path): \(o.format) → \(joined) \(o.sessionId) (meeting \(o.meetingId), as \(o.participantId)): "
-            + "\(o.samples) samples, \(o.events) events, \(o.errors) errors\(refused)"
+            + "\(o.samples) samples, \(o.events) events, \(o.errors) errors\(refused)" + (o.notice.map { ". " + $0 } ?? "")
     }
 
     static func json(_ o: DumpImporter.Outcome) -> String {

@@ -140,3 +140,29 @@ struct RtcstatsDumpTests {
         #expect(!frozen.isEmpty, "the dump's freezes are in the received video")
     }
 }
+
+extension RtcstatsDumpTests {
+    /// Chrome's legacy stats as rtcstats-server recorded them: strings for numbers, deltas, a
+    /// stat's `timestamp` 0 for the report's.
+    static let legacyLayout = """
+    ["getstats","PC_0",{"ssrc_11_send":{"timestamp":0,"type":"ssrc","mediaType":"audio","ssrc":"11","packetsSent":"0","bytesSent":"0","packetsLost":"0","googRtt":"0","googJitterReceived":"0"},"ssrc_22_recv":{"timestamp":0,"type":"ssrc","mediaType":"video","ssrc":"22","packetsReceived":"0","packetsLost":"0","bytesReceived":"0","googJitterReceived":"0","googFrameRateOutput":"0","googFrameWidthReceived":"1280","googFrameHeightReceived":"720","framesDecoded":"0"},"Conn-audio-1-0":{"timestamp":0,"type":"googCandidatePair","googActiveConnection":"true","googRtt":"80","googLocalAddress":"192.168.1.5:5000","googLocalCandidateType":"local","googRemoteAddress":"203.0.113.9:6000","googRemoteCandidateType":"stun","googTransportType":"udp","bytesSent":"0","bytesReceived":"0"},"bweforvideo":{"timestamp":0,"type":"VideoBwe","googAvailableSendBandwidth":"2000000"},"timestamp":1605197000000},1605197000000]
+    ["getstats","PC_0",{"ssrc_11_send":{"timestamp":0,"packetsSent":"100","bytesSent":"10000","packetsLost":"12","googRtt":"80","googJitterReceived":"15"},"ssrc_22_recv":{"timestamp":0,"packetsReceived":"400","packetsLost":"4","bytesReceived":"250000","googJitterReceived":"9","googFrameRateOutput":"25","framesDecoded":"25"},"timestamp":1605197001000},1605197001000]
+    """
+
+    @Test("legacy goog stats: ssrc_…_send, ssrc_…_recv and the active Conn-… pair become standard stats, figures checked by hand")
+    func legacyStats() throws {
+        let dump = try RtcstatsDump(parsing: Array(Self.legacyLayout.utf8))
+        #expect(dump.hasLegacyStats)
+        let call = OfflineCall(messages: dump.messages(meetingId: "m", participantId: "alice"))
+        #expect(call.refusedCount == 0, "\(call.refused)")
+        let sent = try #require(call.series.first { $0.side == .sender }?.samples.last)
+        // 10,000 bytes in 1 s: 80 kbit/s; 12 of 100 reported lost; RTT and jitter in ms as written.
+        #expect(sent.bitrateKbps == 80 && sent.lossPercent == 12 && sent.rttMs == 80 && sent.jitterMs == 15, "\(sent)")
+        let received = try #require(call.series.first { $0.side == .receiver && $0.key.kind == .video }?.samples.last)
+        // 250,000 bytes in 1 s: 2,000 kbit/s; 4 lost of 404 expected; 25 fps at 1280×720.
+        #expect(received.bitrateKbps == 2000 && received.fps == 25 && received.frameWidth == 1280 && received.jitterMs == 9, "\(received)")
+        #expect(abs((received.lossPercent ?? 0) - 4.0 / 404 * 100) < 1e-9, "\(received)")
+        let path = try #require(call.events.first { $0.name == "connection-path" })
+        #expect(path.dataJSON.contains("\"local\":\"host\"") && path.dataJSON.contains("\"remote\":\"srflx\""), "\(path.dataJSON)")
+    }
+}

@@ -149,3 +149,27 @@ struct WebRTCInternalsDumpTests {
         }
     }
 }
+
+extension WebRTCInternalsDumpTests {
+    @Test("a dump of older Chrome's legacy goog stats (ssrc_…_send series of strings) reads as standard stats")
+    func legacySeries() throws {
+        func series(_ prop: String, _ values: String) -> String {
+            #""ssrc_7_send-\#(prop)": {"startTime": "2019-05-01T10:00:00.000Z", "endTime": "2019-05-01T10:00:02.000Z", "statsType": "ssrc", "values": "\#(values)"}"#
+        }
+        let text = #"{"getUserMedia": [], "UserAgent": "Mozilla/5.0 (Windows NT 10.0) Chrome/74.0.3729.169 Safari/537.36", "PeerConnections": {"5-1": {"stats": {"#
+            + [series("timestamp", "[1556704800000,1556704801000,1556704802000]"),
+               series("mediaType", #"[\"video\",\"video\",\"video\"]"#), series("ssrc", #"[\"7\",\"7\",\"7\"]"#),
+               series("bytesSent", #"[\"0\",\"125000\",\"250000\"]"#), series("packetsSent", #"[\"0\",\"100\",\"200\"]"#),
+               series("packetsLost", #"[\"0\",\"5\",\"10\"]"#), series("googRtt", #"[\"0\",\"120\",\"120\"]"#),
+               series("googFrameRateSent", #"[\"30\",\"30\",\"24\"]"#),
+               series("googBandwidthLimitedResolution", #"[\"false\",\"false\",\"true\"]"#)].joined(separator: ",")
+            + "}}}}"
+        let dump = try WebRTCInternalsDump(parsing: JSONValue.parse(text))
+        let call = OfflineCall(messages: dump.messages(meetingId: "m", participantId: "alice"))
+        let sent = try #require(call.series.first { $0.side == .sender })
+        // 125,000 bytes a second: 1,000 kbit/s; 5 of 100 packets lost; RTT 120 ms; bandwidth-limited at the end.
+        let last = try #require(sent.samples.last)
+        #expect(sent.key.kind == .video && last.bitrateKbps == 1000 && last.lossPercent == 5 && last.rttMs == 120, "\(sent.samples)")
+        #expect(last.fps == 24 && last.qualityLimitation == .bandwidth, "\(last)")
+    }
+}

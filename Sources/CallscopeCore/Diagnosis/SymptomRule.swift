@@ -21,7 +21,9 @@ struct SymptomRule {
         var rules: [SymptomRule] = [loss(levels)]
         switch series.side {
         case .receiver:
-            rules.append(banded(.jitter, levels.jitter, levels) { $0.jitterMs })
+            // A receiver's jitter is an estimate updated per packet: while none arrive it keeps its
+            // last value (a sender that left an SFU call), which is no jitter anyone hears.
+            rules.append(banded(.jitter, levels.jitter, levels) { $0.packets == 0 ? nil : $0.jitterMs })
             if key.kind == .audio { rules.append(delay(key, graph, levels)) }
             if key.kind.isVideo {
                 rules.append(freezes(levels))
@@ -98,6 +100,10 @@ struct SymptomRule {
     /// Received FPS against what the sender sent at the time, so that a still screen share at
     /// 5 fps is fine. Without the sender's figure a camera is judged against the good FPS limit
     /// and a screen share not at all.
+    /// What a stream must carry to be judged as video: a switched-off camera's black frames
+    /// (about 20 kbit/s) and padding are not.
+    static let videoKbps: Double = 50
+
     static func frameRate(_ key: StreamKey, _ graph: CallGraph, _ levels: ProblemLevels) -> SymptomRule {
         let band = levels.frameRateRatio
         let senderSide = graph.senderCursor(for: key)
@@ -106,9 +112,10 @@ struct SymptomRule {
             guard let fps = sample.fps, fps.isFinite else { return nil }
             let sent = senderSide.sample(near: sample.tsMs)?.fps
             // Without the sender's side (an imported dump's far end), the good limit stands in for
-            // what was sent, but only while packets arrive: a receiver of a send-only
-            // connection's idle transceiver gets nothing and is not choppy.
-            guard sent != nil || (sample.packets ?? 0) > 0 else { return nil }
+            // what was sent, but only while video really arrives (≥ 50 kbit/s): an idle
+            // transceiver, or an SFU's placeholder stream that gets padding now and then, is not
+            // choppy video.
+            guard sent != nil || (sample.bitrateKbps ?? 0) >= Self.videoKbps else { return nil }
             guard let expected = sent ?? (key.kind == .video ? levels.limits.fpsGood : nil), expected >= 1 else { return nil }
             let ratio = min(1, max(0, fps / expected))
             return SymptomJudgement(value: ratio, bad: ratio < band.open, clear: ratio >= band.close)
@@ -139,14 +146,14 @@ struct SymptomRule {
         let clears = max((poor + good) / 2, opens * 1.15)
         return SymptomRule(metric: .captureFrameRate, warmupMs: levels.warmupMs, higherIsWorse: false,
                            severe: { median, _, _ in median < poor / 2 }) { sample in
-            guard let fps = sample.captureFps, fps.isFinite, let kbps = sample.bitrateKbps, kbps >= 50 else { return nil }
+            guard let fps = sample.captureFps, fps.isFinite, let kbps = sample.bitrateKbps, kbps >= Self.videoKbps else { return nil }
             return SymptomJudgement(value: fps, bad: fps < opens, clear: fps >= clears)
         }
     }
 
     /// The camera's usual rate: the 90th percentile of what it delivered while video was sent.
     static func usualCaptureFps(_ series: StreamSeries) -> Double? {
-        let rates = series.samples.compactMap { s in (s.bitrateKbps ?? 0) >= 50 ? s.captureFps.flatMap { $0.isFinite ? $0 : nil } : nil }
+        let rates = series.samples.compactMap { s in (s.bitrateKbps ?? 0) >= Self.videoKbps ? s.captureFps.flatMap { $0.isFinite ? $0 : nil } : nil }
         guard !rates.isEmpty else { return nil }
         let sorted = rates.sorted()
         return sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
@@ -162,7 +169,7 @@ struct SymptomRule {
             // A sender that sends next to nothing was paused (by the app, or an SFU that has
             // nobody watching): that is no device failing to keep up.
             guard let captured = sample.captureFps, captured >= levels.limits.fpsGood, let sent = sample.fps, sent.isFinite,
-                  (sample.bitrateKbps ?? 0) >= 50
+                  (sample.bitrateKbps ?? 0) >= Self.videoKbps
             else { return nil }
             let ratio = min(1, max(0, sent / captured))
             let network = sample.qualityLimitation == .bandwidth

@@ -130,7 +130,7 @@ public struct RtcstatsDump: Sendable, Hashable {
     }
 
     /// `true` when the getStats results are Chrome's legacy `goog…` stats (`ssrc_…_send`,
-    /// `bweforvideo`), which this reader does not turn into streams yet.
+    /// `bweforvideo`), which ``LegacyStats`` translates.
     public var hasLegacyStats: Bool {
         entries.contains { entry in
             guard entry.method.lowercased() == "getstats", case .object(let stats) = entry.value else { return false }

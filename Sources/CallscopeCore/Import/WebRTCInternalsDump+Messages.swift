@@ -7,10 +7,10 @@ extension WebRTCInternalsDump {
     public func messages(meetingId: String, participantId: String, name: String? = nil) -> [IngestMessage] {
         var timed = MediaRequestLog.payloads(webrtcInternals: mediaRequests)
         for pc in peerConnections {
-            let farEnd = FarEnd.participantId(of: pc.id, reports: pc.reports.map(\.stats))
+            let farEnd = FarEnd.participantId(of: pc.id, reports: pc.reports.map(Self.standard))
             for report in pc.reports {
                 timed.append((IngestMessage.recordedMs(report.tsMs), .stats(IngestMessage.Stats(
-                    pc: pc.id, remoteParticipantId: farEnd, labels: nil, body: .full(report.stats), timestampMs: nil))))
+                    pc: pc.id, remoteParticipantId: farEnd, labels: nil, body: .full(Self.standard(report)), timestampMs: nil))))
             }
             for entry in pc.log {
                 guard let ts = entry.tsMs else { continue }   // a 2020 dump's locale time: not a time we can read
@@ -18,5 +18,21 @@ extension WebRTCInternalsDump {
             }
         }
         return IngestMessage.recording(timed, meetingId: meetingId, participantId: participantId, name: name, userAgent: userAgent)
+    }
+
+    /// A report as standard stats: legacy `goog…` ones (older Chrome) through ``LegacyStats``.
+    static func standard(_ report: Report) -> JSONValue {
+        guard case .array(let stats) = report.stats else { return report.stats }
+        var byId: [String: JSONValue] = [:]
+        for stat in stats { if let id = stat["id"]?.string { byId[id] = stat } }
+        return LegacyStats.isLegacy(byId) ? LegacyStats.standardReport(byId, timestampMs: report.tsMs) : report.stats
+    }
+
+    /// `true` when a connection's reports are legacy `goog…` stats (older Chrome).
+    public var hasLegacyStats: Bool {
+        peerConnections.contains { pc in
+            guard case .array(let stats)? = pc.reports.last?.stats else { return false }
+            return stats.contains { $0["id"]?.string.map { $0.hasPrefix("ssrc_") || $0.hasPrefix("Conn-") } ?? false }
+        }
     }
 }

@@ -25,6 +25,7 @@ struct ImportsController: Sendable {
         var events: Int
         var errors: Int
         var refusedReports: Int
+        var notice: String?
         /// The session's Overview page in the dashboard.
         var sessionUrl: String
     }
@@ -58,7 +59,7 @@ struct ImportsController: Sendable {
         let dto = ImportDTO(fileName: outcome.fileName, format: outcome.format, sessionId: outcome.sessionId,
                             meetingId: outcome.meetingId, participantId: outcome.participantId, duplicate: outcome.duplicate,
                             joinedExistingSession: outcome.joinedExistingSession, samples: outcome.samples, events: outcome.events,
-                            errors: outcome.errors, refusedReports: outcome.refusedReports,
+                            errors: outcome.errors, refusedReports: outcome.refusedReports, notice: outcome.notice,
                             sessionUrl: "/sessions/\(outcome.sessionId)")
         return EditedResponse(status: outcome.duplicate ? .ok : .created, response: dto)
     }

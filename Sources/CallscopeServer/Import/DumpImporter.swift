@@ -48,6 +48,8 @@ public struct DumpImporter: Sendable {
         public var errors: Int
         /// Stats reports the derivation refused (skipped, the rest imported).
         public var refusedReports: Int
+        /// What the dump cannot show (legacy stats hold no jitter-buffer delay, …).
+        public var notice: String? = nil
     }
 
     let store: any IngestStore & SessionReadStore
@@ -89,7 +91,7 @@ public struct DumpImporter: Sendable {
         return Outcome(fileName: file.name, format: dump.format, sessionId: sessionId, meetingId: meetingId,
                        participantId: participantId, duplicate: false, joinedExistingSession: joined != nil,
                        samples: batch.samples.count, events: batch.events.count, errors: batch.errors.count,
-                       refusedReports: recording.refusedReports)
+                       refusedReports: recording.refusedReports, notice: dump.notice)
     }
 
     /// The session an earlier import made of this meeting, with its rows, when it has ended.

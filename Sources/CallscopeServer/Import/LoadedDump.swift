@@ -50,8 +50,7 @@ public struct LoadedDump: Sendable {
             for entry in dump.entries where RtcstatsDump.isStats(entry) { byPc[entry.pc ?? "", default: []].append(entry.tsMs) }
             format = dump.fileFormat == 3 ? "rtcstats v3" : "rtcstats (rtcstats-server)"
             userAgent = dump.userAgent
-            notice = dump.hasLegacyStats ? "Its statistics are Chrome's legacy goog… stats, which this version "
-                + "does not read yet: streams, health and the verdict are missing." : nil
+            notice = dump.hasLegacyStats ? Self.legacyNotice : nil
             peerConnections = byPc.keys.sorted().map { id in
                 PeerConnection(id: id, reports: byPc[id]!.count, firstMs: byPc[id]!.min(), lastMs: byPc[id]!.max(), url: nil)
             }
@@ -62,7 +61,7 @@ public struct LoadedDump: Sendable {
         let dump = try WebRTCInternalsDump(parsing: Self.webrtcInternalsRoot(text))
         format = "chrome://webrtc-internals"
         userAgent = dump.userAgent
-        notice = nil
+        notice = dump.hasLegacyStats ? Self.legacyNotice : nil
         peerConnections = dump.peerConnections.map { pc in
             PeerConnection(id: pc.id, reports: pc.reports.count, firstMs: pc.reports.first?.tsMs, lastMs: pc.reports.last?.tsMs,
                            url: pc.url)
@@ -70,6 +69,9 @@ public struct LoadedDump: Sendable {
         identity = RtcstatsDump.Identity()
         content = .webrtcInternals(dump)
     }
+
+    static let legacyNotice = "Its statistics are Chrome's legacy goog… stats, read as their standard counterparts "
+        + "(docs/imports.md); they hold no jitter-buffer delay, freezes or concealment, so those figures are missing."
 
     /// The JSON object of a webrtc-internals dump, or an error saying what the text is instead.
     private static func webrtcInternalsRoot(_ text: [UInt8]) throws(ImportError) -> JSONValue {
