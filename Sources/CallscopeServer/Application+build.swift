@@ -42,6 +42,9 @@ public func buildApplication(configuration: ServerConfiguration, store: any Anal
                              auth: try await DashboardAuth(store: store, configuration: configuration))
     let webSocketRouter = Router(context: AppRequestContext.self)
     ingest.addWebSocketRoutes(to: webSocketRouter)
+    RtcstatsController(handler: IngestRequestHandler(pipeline: pipeline, configuration: configuration),
+                       authenticator: authenticator, configuration: configuration, locator: locator)
+        .addWebSocketRoutes(to: webSocketRouter)
     if configuration.demoEnabled {
         let limits = configuration.connectionLimits
         DemoController(relay: DemoSignalRelay(maxRooms: limits.maxDemoRooms, maxSockets: limits.maxDemoSockets),

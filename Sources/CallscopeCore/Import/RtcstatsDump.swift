@@ -138,7 +138,7 @@ public struct RtcstatsDump: Sendable, Hashable {
         }
     }
 
-    private static func method(_ value: JSONValue) -> String? {
+    static func method(_ value: JSONValue) -> String? {
         if let name = value.string { return name == "g" ? "getStats" : name }
         return value.int64.flatMap { RtcstatsCompression.methods[Int($0)] }
     }
