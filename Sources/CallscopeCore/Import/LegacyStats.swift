@@ -9,6 +9,18 @@ public enum LegacyStats {
         report.keys.contains { $0.hasPrefix("ssrc_") || $0 == "bweforvideo" || $0.hasPrefix("Conn-") }
     }
 
+    /// Applies an rtcstats `getstats` delta of legacy stats to the connection's whole legacy
+    /// report: a stat's members replace the old ones, `null` removes the stat.
+    public static func apply(_ delta: [String: JSONValue], to whole: inout [String: JSONValue]) {
+        for (id, stat) in delta where id != "timestamp" {
+            switch stat {
+            case .null: whole[id] = nil
+            case .object(let members): whole[id] = .object((whole[id]?.object ?? [:]).merging(members) { _, new in new })
+            default: continue
+            }
+        }
+    }
+
     /// The standard report of a whole legacy report taken at `timestampMs`: `outbound-rtp`,
     /// `remote-inbound-rtp` and `media-source` stats for each `ssrc_…_send`, `inbound-rtp` for
     /// each `ssrc_…_recv`, and the active `Conn-…` pair with its candidates and a transport

@@ -50,13 +50,7 @@ extension RtcstatsDump {
                     ?? (.full(entry.value), timestampMs)
             } else if legacy[pc] != nil || LegacyStats.isLegacy(stats) {
                 var whole = legacy[pc] ?? [:]
-                for (id, stat) in stats where id != "timestamp" {
-                    switch stat {
-                    case .null: whole[id] = nil
-                    case .object(let members): whole[id] = .object((whole[id]?.object ?? [:]).merging(members) { _, new in new })
-                    default: continue
-                    }
-                }
+                LegacyStats.apply(stats, to: &whole)
                 legacy[pc] = whole
                 bodies[i] = (.full(LegacyStats.standardReport(whole, timestampMs: timestampMs ?? entry.tsMs)), nil)
             } else {

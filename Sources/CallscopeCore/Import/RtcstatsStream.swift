@@ -102,13 +102,7 @@ public struct RtcstatsStream: Sendable {
         guard case .object(var members) = value else { return nil }
         if legacy[pc] != nil || LegacyStats.isLegacy(members) {
             var whole = legacy[pc] ?? [:]
-            for (id, stat) in members where id != "timestamp" {
-                switch stat {
-                case .null: whole[id] = nil
-                case .object(let m): whole[id] = .object((whole[id]?.object ?? [:]).merging(m) { _, new in new })
-                default: continue
-                }
-            }
+            LegacyStats.apply(members, to: &whole)
             legacy[pc] = whole
             let report = LegacyStats.standardReport(whole, timestampMs: value["timestamp"]?.double ?? Double(tsMs))
             return IngestMessage.Stats(pc: pc, remoteParticipantId: nil, labels: nil, body: .full(report), timestampMs: nil)
